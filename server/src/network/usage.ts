@@ -1,0 +1,296 @@
+/**
+ * Which other resources use a subnet (for `shared-subnet`): every in-template resource whose
+ * evaluated properties hold an id that resolves to the subnet (NIC / VMSS / App Gateway / firewall
+ * / bastion ipConfigurations, private endpoints, AKS `vnetSubnetID`, App Service
+ * `virtualNetworkSubnetId`, Container Apps `infrastructureSubnetId`, other services'
+ * `subnetResourceId`, ...), plus the delegations on the subnet itself.
+ *
+ * Cost: one index per template, built once (WeakMap) by walking only resources whose text
+ * mentions "subnet"; every subnet-looking id is bucketed by its lower-cased last name segment, so
+ * a query resolves only the ids that can name the subnet.
+ */
+import {
+  Unknown,
+  isArray,
+  isObject,
+  isUnknown,
+  displayValue,
+  type Value,
+  type ValueObject,
+} from '../expressions/value';
+import type { Origin, Resource, Template } from '../template/model';
+import { SUBNET_TYPE, VNET_TYPE, member, safe, sameType, splitName, resourceOrigin } from './chain';
+
+export interface SubnetUser {
+  resource: Resource;
+  /** Where the reference (or the delegation) is written. */
+  origin?: Origin;
+  /** 'nic', 'application-gateway', 'private-endpoint', 'vmss', 'aks', 'app-service', 'firewall', 'apim', 'delegation', ... or the resource type. */
+  kind: string;
+  /** Extra detail: the delegation's serviceName, or the property path of the reference. */
+  detail?: string;
+  /** False when the reference resolves to the subnet only under an unknown value (e.g. a conditional or copy-loop resource). */
+  certain?: boolean;
+}
+
+/** A subnet-looking id found in a resource's evaluated properties. */
+interface IdRef {
+  resource: Resource;
+  value: Value;
+  /** The evaluated object holding it and its key, for the origin. */
+  holder?: ValueObject;
+  key?: string;
+  path: string;
+}
+
+interface UsageIndex {
+  /** Lower-cased last name segment ("apim"), "{key}" for an unknown last segment, "*" when undecidable. */
+  byName: Map<string, IdRef[]>;
+}
+
+const cache = new WeakMap<Template, UsageIndex>();
+
+/** Types that never "use" a subnet although their text may mention subnet ids. */
+const SKIP_TYPES = new Set(
+  [
+    'Microsoft.Resources/deployments',
+    'Microsoft.Resources/deploymentScripts',
+    VNET_TYPE,
+    SUBNET_TYPE,
+    'Microsoft.Network/networkSecurityGroups',
+    'Microsoft.Network/routeTables',
+    'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+  ].map((t) => t.toLowerCase()),
+);
+
+/** Keys whose contents are network ACLs (allow traffic FROM a subnet), not a use of the subnet. */
+const ACL_KEYS = new Set(['virtualnetworkrules', 'ipsecurityrestrictions', 'scmipsecurityrestrictions', 'iprules']);
+
+export function findSubnetUsers(template: Template, subnet: Resource, exclude: Resource): SubnetUser[] {
+  const out: SubnetUser[] = [];
+  const index = getIndex(template);
+  const keys = new Set<string>(['*']);
+  const segs = splitName(subnet.name);
+  const last = segs.length ? segs[segs.length - 1] : subnet.name;
+  keys.add(nameKey(last));
+  const seen = new Set<Resource>();
+  for (const k of keys) {
+    for (const ref of index.byName.get(k) ?? []) {
+      const res = ref.resource;
+      if (res === exclude || res === subnet || isSameResource(res, exclude) || seen.has(res)) continue;
+      if (subnet.parent && res === subnet.parent) continue;
+      const r = safe(() => template.resolveId(ref.value, SUBNET_TYPE), undefined);
+      if (!r || r.kind !== 'resource' || !isSameResource(r.resource, subnet)) continue;
+      seen.add(res);
+      out.push({
+        resource: res,
+        origin: refOrigin(template, ref),
+        kind: kindOf(res),
+        detail: ref.path,
+        certain: r.certain,
+      });
+    }
+  }
+  // Delegations on the subnet itself: the subnet is given to another service.
+  const props = safe(() => subnet.properties(), {} as ValueObject);
+  const dels = member(props, 'delegations');
+  if (isArray(dels)) {
+    dels.forEach((d, i) => {
+      const svc = member(member(d, 'properties'), 'serviceName') ?? member(d, 'serviceName');
+      out.push({
+        resource: subnet,
+        origin: (isObject(d) ? safe(() => template.originOf(d), undefined) : undefined) ?? delegationNodeOrigin(subnet, i),
+        kind: 'delegation',
+        detail: svc === undefined ? undefined : displayValue(svc),
+        certain: !isUnknown(d),
+      });
+    });
+  } else if (isUnknown(dels)) {
+    out.push({ resource: subnet, kind: 'delegation', detail: displayValue(dels), certain: false });
+  }
+  // Document order, for stable output.
+  out.sort((a, b) => order(template, a.resource) - order(template, b.resource));
+  return out;
+}
+
+/** The kind of a user by its resource type. */
+export function kindOf(res: Resource): string {
+  const t = res.type.toLowerCase();
+  const table: [string, string][] = [
+    ['microsoft.apimanagement/service', 'apim'],
+    ['microsoft.network/networkinterfaces', 'nic'],
+    ['microsoft.network/applicationgateways', 'application-gateway'],
+    ['microsoft.network/privateendpoints', 'private-endpoint'],
+    ['microsoft.compute/virtualmachinescalesets', 'vmss'],
+    ['microsoft.containerservice/managedclusters', 'aks'],
+    ['microsoft.web/sites', 'app-service'],
+    ['microsoft.web/hostingenvironments', 'app-service-environment'],
+    ['microsoft.network/azurefirewalls', 'firewall'],
+    ['microsoft.network/bastionhosts', 'bastion'],
+    ['microsoft.network/virtualnetworkgateways', 'vnet-gateway'],
+    ['microsoft.network/loadbalancers', 'load-balancer'],
+    ['microsoft.network/privatelinkservices', 'private-link-service'],
+    ['microsoft.app/managedenvironments', 'container-apps'],
+    ['microsoft.containerinstance/containergroups', 'container-instance'],
+    ['microsoft.sql/managedinstances', 'sql-managed-instance'],
+    ['microsoft.network/privatednsresolvers', 'dns-resolver'],
+    ['microsoft.databricks/workspaces', 'databricks'],
+    ['microsoft.network/applicationgatewayforcontainers', 'application-gateway'],
+  ];
+  for (const [prefix, kind] of table) if (t === prefix || t.startsWith(prefix + '/')) return kind;
+  return res.type;
+}
+
+function isSameResource(a: Resource, b: Resource): boolean {
+  if (a === b) return true;
+  if (a.node === b.node && a.copyIndex === b.copyIndex && a.scope === b.scope) return true;
+  return false;
+}
+
+function order(template: Template, r: Resource): number {
+  const i = template.resources.indexOf(r);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+function nameKey(v: Value): string {
+  if (typeof v === 'string') return v.toLowerCase();
+  if (isUnknown(v)) {
+    const parts = v.parts ?? [v];
+    const last = parts[parts.length - 1];
+    // A last segment that ends in literal text after an unknown ("{x}-apim") cannot be bucketed by name.
+    if (parts.length === 1 && last instanceof Unknown) return `{${last.key}}`;
+    return '*';
+  }
+  return '*';
+}
+
+/** The bucket key of an id value: lower-cased text after the last '/', or "{key}" / "*". */
+function idKey(v: Value): string | undefined {
+  if (typeof v === 'string') {
+    if (!/\/subnets\//i.test(v)) return undefined;
+    const i = v.replace(/\/+$/, '').lastIndexOf('/');
+    return v.slice(i + 1).replace(/\/+$/, '').toLowerCase();
+  }
+  if (isUnknown(v)) {
+    if (!v.parts) return '*'; // opaque: only collected under subnet-like keys
+    const parts = v.parts;
+    if (!parts.some((p) => typeof p === 'string' && /\/subnets\//i.test(p))) {
+      // e.g. "{vnetId}/subnets/x" has '/subnets/' in a literal; otherwise it may still be an id
+      return parts.some((p) => typeof p === 'string' && /subnets/i.test(p)) ? '*' : undefined;
+    }
+    const last = parts[parts.length - 1];
+    if (typeof last === 'string') {
+      const k = last.lastIndexOf('/');
+      if (k >= 0) return last.slice(k + 1).toLowerCase();
+      return '*';
+    }
+    const prev = parts[parts.length - 2];
+    if (typeof prev === 'string' && prev.endsWith('/')) return `{${last.key}}`;
+    return '*';
+  }
+  return undefined;
+}
+
+function getIndex(template: Template): UsageIndex {
+  let idx = cache.get(template);
+  if (idx) return idx;
+  idx = { byName: new Map() };
+  const mentions = new Map<string, number[]>(); // file → sorted offsets of "subnet"
+  const offsetsOf = (file: string, text: string): number[] => {
+    let a = mentions.get(file);
+    if (!a) {
+      a = [];
+      const re = /subnet/gi;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text))) a.push(m.index);
+      mentions.set(file, a);
+    }
+    return a;
+  };
+  for (const res of template.resources) {
+    if (SKIP_TYPES.has(res.type.toLowerCase()) || res.existing || res.inline) continue;
+    const t = res.type.toLowerCase();
+    if (t.endsWith('/virtualnetworkrules') || t.endsWith('/networkrulesets') || t.startsWith('microsoft.authorization/')) continue;
+    const f = res.scope.file;
+    const offs = offsetsOf(f.file, f.text);
+    if (!anyWithin(offs, res.node.offset, res.node.offset + res.node.length)) continue;
+    const props = safe(() => res.properties(), undefined as ValueObject | undefined);
+    if (!props) continue;
+    walk(res, props, 'properties', undefined, undefined, false, idx, 0);
+  }
+  cache.set(template, idx);
+  return idx;
+}
+
+function anyWithin(sorted: number[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] < to;
+}
+
+function walk(
+  res: Resource,
+  v: Value,
+  path: string,
+  holder: ValueObject | undefined,
+  key: string | undefined,
+  subnetKey: boolean,
+  idx: UsageIndex,
+  depth: number,
+): void {
+  if (depth > 40) return;
+  if (typeof v === 'string' || isUnknown(v)) {
+    if (isUnknown(v) && !v.parts && !subnetKey) return;
+    const k = idKey(v);
+    if (k === undefined) return;
+    let list = idx.byName.get(k);
+    if (!list) idx.byName.set(k, (list = []));
+    list.push({ resource: res, value: v, holder, key, path });
+    return;
+  }
+  if (isArray(v)) {
+    for (let i = 0; i < v.length; i++) walk(res, v[i], `${path}[${i}]`, holder, key, subnetKey, idx, depth + 1);
+    return;
+  }
+  if (isObject(v)) {
+    for (const k of Object.keys(v)) {
+      const lk = k.toLowerCase();
+      if (ACL_KEYS.has(lk)) continue;
+      walk(res, v[k], `${path}.${k}`, v, k, subnetKey || lk.includes('subnet'), idx, depth + 1);
+    }
+  }
+}
+
+function refOrigin(template: Template, ref: IdRef): Origin | undefined {
+  if (ref.holder && ref.key !== undefined) {
+    const o = safe(() => template.propertyOrigin(ref.holder as ValueObject, ref.key as string), undefined);
+    if (o) return o;
+    const ho = safe(() => template.originOf(ref.holder as ValueObject), undefined);
+    if (ho) return ho;
+  }
+  return resourceOrigin(ref.resource);
+}
+
+function delegationNodeOrigin(subnet: Resource, i: number): Origin | undefined {
+  const base = resourceOrigin(subnet);
+  // child resource: properties.delegations[i]; inline subnet pseudo-resource: same shape.
+  const find = (n: import('jsonc-parser').Node | undefined, k: string | number) => {
+    if (!n) return undefined;
+    if (typeof k === 'number') return n.type === 'array' ? n.children?.[k] : undefined;
+    for (const p of n.children ?? []) {
+      const kn = p.children?.[0];
+      if (p.type === 'property' && kn && typeof kn.value === 'string' && kn.value.toLowerCase() === k.toLowerCase()) return p.children?.[1];
+    }
+    return undefined;
+  };
+  const node = find(find(find(base.node, 'properties'), 'delegations'), i);
+  return node ? { file: base.file, node, literal: true } : undefined;
+}
+
+/** Exported for tests and rules: resources of APIM type sharing the subnet are kind 'apim'. */
+export const APIM_KIND = 'apim';
