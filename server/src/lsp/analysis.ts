@@ -1,0 +1,133 @@
+/**
+ * Parse/analysis cache per document URI + version + configuration generation. The core
+ * analyzer is synchronous; this module only supplies it with the document text, the effective
+ * configuration, the parameter file and a file reader that prefers open documents.
+ */
+import * as fs from 'fs';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from 'vscode-languageserver';
+import { analyze, type AnalysisResult } from '../analyzer';
+import type { ApimVnetConfig } from '../config/types';
+import { DEFAULT_MAX_FILE_SIZE } from '../config/types';
+import { fileKeyForUri, pathToUri, uriToPath } from './uri';
+import { RangeConverter, findingsToDiagnostics } from './diagnostics';
+
+export interface AnalysisEntry {
+  uri: string;
+  version: number;
+  /** Configuration generation the analysis ran with. */
+  generation: number;
+  fileKey: string;
+  config: ApimVnetConfig;
+  result: AnalysisResult;
+  /** Diagnostics per URI (the document itself, and linked files findings were placed in). */
+  diagnostics: Map<string, Diagnostic[]>;
+  /** Whether the document is treated as a template (diagnostics published). */
+  isTemplate: boolean;
+  /** Analysis time in milliseconds. */
+  elapsedMs: number;
+}
+
+export interface EffectiveConfig {
+  config: ApimVnetConfig;
+  parametersFile?: string;
+}
+
+/** Reads a file for the analyzer: open documents first, then disk (size-capped); never throws. */
+export function makeReader(openText: (uri: string) => string | undefined, maxFileSize: number): (p: string) => string | undefined {
+  return (p: string) => {
+    try {
+      const uri = uriToPath(p) !== undefined ? p : pathToUri(p);
+      const open = openText(uri);
+      if (open !== undefined) return open;
+      const fsPath = uriToPath(uri);
+      if (!fsPath) return undefined;
+      const st = fs.statSync(fsPath);
+      if (!st.isFile() || st.size > maxFileSize) return undefined;
+      return fs.readFileSync(fsPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export class AnalysisCache {
+  private readonly entries = new Map<string, AnalysisEntry>();
+  /** Bumped on any configuration change; entries of older generations are stale. */
+  generation = 0;
+
+  constructor(private readonly openText: (uri: string) => string | undefined) {}
+
+  get(uri: string): AnalysisEntry | undefined {
+    return this.entries.get(uri);
+  }
+
+  /** The cached entry when it matches the document version and the current configuration. */
+  fresh(doc: TextDocument): AnalysisEntry | undefined {
+    const e = this.entries.get(doc.uri);
+    return e && e.version === doc.version && e.generation === this.generation ? e : undefined;
+  }
+
+  delete(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  invalidateAll(): void {
+    this.generation++;
+  }
+
+  /** Analyzes the document (or returns the fresh cached analysis). */
+  analyze(doc: TextDocument, eff: EffectiveConfig): AnalysisEntry {
+    const cached = this.fresh(doc);
+    if (cached) return cached;
+    const prev = this.entries.get(doc.uri);
+    const entry = analyzeText(doc, eff, this.openText, this.generation, prev?.isTemplate ?? false);
+    this.entries.set(doc.uri, entry);
+    return entry;
+  }
+}
+
+/** One analysis of a document's text (no caching). Never throws: a crash of the core becomes an empty analysis. */
+export function analyzeText(
+  doc: TextDocument,
+  eff: EffectiveConfig,
+  openText: (uri: string) => string | undefined,
+  generation = 0,
+  wasTemplate = false,
+  log?: (m: string) => void,
+): AnalysisEntry {
+  const t0 = performance.now();
+  const fileKey = fileKeyForUri(doc.uri);
+  const readFile = makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  let result: AnalysisResult;
+  try {
+    result = analyze({ file: fileKey, text: doc.getText(), config: eff.config, parametersFile: eff.parametersFile, readFile });
+  } catch (e) {
+    log?.(`analyzer failed on ${doc.uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    result = { kind: 'other', findings: [] };
+  }
+  let diagnostics: Map<string, Diagnostic[]>;
+  // A template that becomes invalid JSON mid-typing stays a template (its invalid-json finding is
+  // shown); any other broken JSON file is left to the editor's own JSON support.
+  const isTemplate =
+    result.kind === 'template' ||
+    (wasTemplate && result.findings.some((f) => f.ruleId === 'invalid-json' || f.ruleId === 'file-skipped')) ||
+    (result.findings.some((f) => f.ruleId === 'file-skipped') && /deploymentTemplate\.json/i.test(doc.getText({ start: { line: 0, character: 0 }, end: doc.positionAt(4096) })));
+  if (isTemplate) {
+    const conv = new RangeConverter(doc, fileKey, readFile);
+    diagnostics = findingsToDiagnostics(result.findings, doc, conv);
+  } else {
+    diagnostics = new Map([[doc.uri, []]]);
+  }
+  return {
+    uri: doc.uri,
+    version: doc.version,
+    generation,
+    fileKey,
+    config: eff.config,
+    result,
+    diagnostics,
+    isTemplate,
+    elapsedMs: performance.now() - t0,
+  };
+}

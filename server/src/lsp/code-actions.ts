@@ -1,0 +1,144 @@
+/**
+ * Code actions from diagnostics' `data` (no re-analysis): one quickfix per fix, "Disable <rule>
+ * for this line", and `source.fixAll.apimVnet` (all preferred fixes, non-overlapping).
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit, type TextEdit, type Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DIAGNOSTIC_SOURCE, isDiagnosticData, type SerializedEdit, type SerializedFix } from './diagnostics';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.apimVnet`;
+export const DISABLE_COMMENT = 'apim-vnet-disable-next-line';
+/** Pseudo-rules that a suppression comment cannot silence. */
+const NOT_SUPPRESSIBLE = new Set(['invalid-json', 'file-skipped']);
+
+function wants(only: string[] | undefined, kind: string): boolean {
+  if (!only || only.length === 0) return true;
+  return only.some((o) => kind === o || kind.startsWith(o + '.'));
+}
+
+export function toWorkspaceEdit(edits: SerializedEdit[]): WorkspaceEdit {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const e of edits) (changes[e.uri] ??= []).push({ range: e.range, newText: e.newText });
+  return { changes };
+}
+
+/**
+ * @param doc the current document
+ * @param currentVersionOf version of the document a diagnostic was computed on, as open now
+ * @param fixAll the preferred fixes of the current analysis (for source.fixAll), lazily
+ */
+export function codeActionsFor(
+  doc: TextDocument,
+  params: CodeActionParams,
+  currentVersionOf: (uri: string) => number | undefined,
+  fixAll: () => SerializedFix[],
+): CodeAction[] {
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  const wantQuick = wants(only, CodeActionKind.QuickFix);
+  if (wantQuick) {
+    const disabled = new Set<string>();
+    for (const d of params.context.diagnostics ?? []) {
+      if (d.source !== DIAGNOSTIC_SOURCE || !isDiagnosticData(d.data)) continue;
+      const data = d.data;
+      // ranges were computed on data.version; drop actions once the document moved on
+      if (currentVersionOf(data.uri) !== data.version) continue;
+      for (const fx of data.fixes) {
+        actions.push({
+          title: fx.title,
+          kind: CodeActionKind.QuickFix,
+          isPreferred: fx.isPreferred,
+          diagnostics: [d],
+          edit: toWorkspaceEdit(fx.edits),
+        });
+      }
+      const key = `${data.ruleId}@${d.range.start.line}`;
+      if (!NOT_SUPPRESSIBLE.has(data.ruleId) && data.uri === doc.uri && !disabled.has(key)) {
+        disabled.add(key);
+        actions.push(disableLineAction(doc, d, data.ruleId));
+      }
+    }
+  }
+  if (only && wants(only, FIX_ALL_KIND)) {
+    const a = fixAllAction(fixAll());
+    if (a) actions.push(a);
+  } else if (!only) {
+    const fixes = fixAll();
+    if (fixes.length > 1) {
+      const a = fixAllAction(fixes);
+      if (a) actions.push(a);
+    }
+  }
+  return actions;
+}
+
+function lineText(doc: TextDocument, line: number): string {
+  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return text.replace(/\r?\n$/, '');
+}
+
+export function disableLineAction(doc: TextDocument, d: Diagnostic, ruleId: string): CodeAction {
+  const line = d.range.start.line;
+  const current = lineText(doc, line);
+  const indent = /^[ \t]*/.exec(current)![0];
+  let edit: TextEdit;
+  const prev = line > 0 ? lineText(doc, line - 1) : undefined;
+  const m = prev !== undefined ? new RegExp(`^([ \\t]*//\\s*${DISABLE_COMMENT})((?:\\s+[\\w-]+)*)\\s*$`).exec(prev) : null;
+  if (m) {
+    // extend the existing comment above the line
+    const ids = m[2].trim().split(/\s+/).filter(Boolean);
+    if (!ids.includes(ruleId)) ids.push(ruleId);
+    const range: Range = { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: prev!.length } };
+    edit = { range, newText: `${m[1]} ${ids.join(' ')}` };
+  } else {
+    const eol = doc.getText().includes('\r\n') ? '\r\n' : '\n';
+    edit = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}// ${DISABLE_COMMENT} ${ruleId}${eol}` };
+  }
+  return {
+    title: `Disable ${ruleId} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes: { [doc.uri]: [edit] } },
+  };
+}
+
+function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+function overlaps(a: SerializedEdit, b: SerializedEdit): boolean {
+  if (a.uri !== b.uri) return false;
+  // touching edits at the same point (two insertions at one offset) count as overlapping
+  return cmp(a.range.start, b.range.end) <= 0 && cmp(b.range.start, a.range.end) <= 0;
+}
+
+/** The preferred fixes that can be applied together: in document order, a fix whose edits overlap an accepted one is dropped. */
+export function selectNonOverlapping(fixes: SerializedFix[]): SerializedFix[] {
+  const preferred = fixes.filter((f) => f.isPreferred && f.edits.length > 0);
+  const firstStart = (f: SerializedFix) => f.edits.reduce((m, e) => (cmp(e.range.start, m) < 0 ? e.range.start : m), f.edits[0].range.start);
+  preferred.sort((a, b) => cmp(firstStart(a), firstStart(b)));
+  const accepted: SerializedFix[] = [];
+  const acceptedEdits: SerializedEdit[] = [];
+  const seen = new Set<string>();
+  for (const f of preferred) {
+    const sig = JSON.stringify(f.edits);
+    if (seen.has(sig)) continue; // the same fix offered by two findings
+    if (f.edits.some((e) => acceptedEdits.some((x) => overlaps(e, x)))) continue;
+    seen.add(sig);
+    accepted.push(f);
+    acceptedEdits.push(...f.edits);
+  }
+  return accepted;
+}
+
+export function fixAllEdit(fixes: SerializedFix[]): WorkspaceEdit | undefined {
+  const chosen = selectNonOverlapping(fixes);
+  if (chosen.length === 0) return undefined;
+  return toWorkspaceEdit(chosen.flatMap((f) => f.edits));
+}
+
+function fixAllAction(fixes: SerializedFix[]): CodeAction | undefined {
+  const edit = fixAllEdit(fixes);
+  if (!edit) return undefined;
+  return { title: 'Fix all APIM VNet problems in this file', kind: FIX_ALL_KIND, edit };
+}
