@@ -1,0 +1,693 @@
+/**
+ * NSG security rules: collection from a Template (inline `properties.securityRules`, property
+ * copy loops, rules from parameters/variables, child `networkSecurityGroups/securityRules`
+ * resources) and the flow evaluator of requirements.md ("How a requirement is evaluated").
+ *
+ * Pure and never throws on user input: anything that cannot be known is an Unknown and yields an
+ * `unknown` verdict that says which value could not be known.
+ */
+import { Unknown, isArray, isObject, isUnknown, displayValue, symbolicConcat, type StringPart, type Value, type ValueObject } from '../expressions/value';
+import type { Origin, Resource, Template } from '../template/model';
+import type { Direction, RequirementRow, TrafficClass } from '../requirements/types';
+import { prefixCovers, prefixCoversPrefix, type AddressEnv, type AddressTarget, type Coverage } from './addresses';
+import { PortSet, parsePortRange } from './ports';
+import { normalizeProtocol, protocolMatches } from './protocols';
+
+export const SECURITY_RULE_TYPE = 'Microsoft.Network/networkSecurityGroups/securityRules';
+
+export interface NsgRuleView {
+  /** Display name ("Deny_All_Internet_Outbound"; symbolic form when built from an unknown). */
+  name: string;
+  nameValue: Value;
+  priority: Value;
+  direction: Value;
+  access: Value;
+  protocol: Value;
+  /** Address prefixes, singular and plural merged; an Unknown element = an unknown list or entry. */
+  sourcePrefixes: Value[];
+  destinationPrefixes: Value[];
+  /** Application security groups (cover nothing). */
+  sourceAsgs: Value[];
+  destinationAsgs: Value[];
+  /** Port ranges, singular and plural merged. */
+  sourcePorts: Value[];
+  destinationPorts: Value[];
+  isDefault: boolean;
+  /** inline: in `securityRules`; child: a securityRules resource; default: Azure's; opaque: a rule (or list) whose content is unknown. */
+  kind: 'inline' | 'child' | 'default' | 'opaque';
+  /** For opaque rules: why the content is unknown. */
+  opaqueReason?: string;
+  /** `condition` of a child rule resource when it is not known to be true. */
+  condition?: Value;
+  nsg?: Resource;
+  /** The child resource, for kind 'child'. */
+  resource?: Resource;
+  /** The evaluated rule `properties` object. */
+  properties?: ValueObject;
+  /** Where the rule object is (literal text, or built by an expression / copy loop: see `via`). */
+  origin?: Origin;
+  /** Where the `access` value is (where a finding about this rule goes). */
+  accessOrigin?: Origin;
+  priorityOrigin?: Origin;
+  /** True when the rule's text is literal (a fix may edit it and insert next to it). */
+  literal: boolean;
+  /** Why it is not literal (e.g. "built by a copy loop over parameter 'rules'"). */
+  via?: string;
+}
+
+export interface NsgRuleCollection {
+  rules: NsgRuleView[];
+  /** Origin of the NSG's `securityRules` value (literal array: fixes insert into it). */
+  securityRulesOrigin?: Origin;
+  /** True when `properties.securityRules` is a literal array in the text. */
+  securityRulesLiteral: boolean;
+  /** True when the template keeps (some of) this NSG's rules as child resources. */
+  usesChildResources: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collection
+
+function str(v: Value): string {
+  return displayValue(v);
+}
+
+/** Merges a singular and a plural property into one list of values. */
+function listProp(props: ValueObject, singular: string, plural: string): Value[] {
+  const out: Value[] = [];
+  const s = props[singular];
+  if (typeof s === 'string' ? s.trim() !== '' : isUnknown(s)) out.push(s);
+  const p = props[plural];
+  if (isArray(p)) for (const x of p) out.push(x);
+  else if (isUnknown(p)) out.push(p);
+  return out;
+}
+
+function asgList(props: ValueObject, key: string): Value[] {
+  const v = props[key];
+  if (isArray(v)) return v.slice();
+  if (isUnknown(v)) return [v];
+  return [];
+}
+
+function ruleFromProps(
+  base: Pick<NsgRuleView, 'kind' | 'nsg' | 'resource' | 'origin' | 'literal' | 'via'> & { nameValue: Value },
+  props: ValueObject,
+  template: Template | undefined,
+): NsgRuleView {
+  const po = (k: string) => (template ? safe(() => template.propertyOrigin(props, k)) : undefined);
+  return {
+    ...base,
+    name: str(base.nameValue),
+    priority: props.priority ?? null,
+    direction: props.direction ?? null,
+    access: props.access ?? null,
+    protocol: props.protocol ?? null,
+    sourcePrefixes: listProp(props, 'sourceAddressPrefix', 'sourceAddressPrefixes'),
+    destinationPrefixes: listProp(props, 'destinationAddressPrefix', 'destinationAddressPrefixes'),
+    sourceAsgs: asgList(props, 'sourceApplicationSecurityGroups'),
+    destinationAsgs: asgList(props, 'destinationApplicationSecurityGroups'),
+    sourcePorts: listProp(props, 'sourcePortRange', 'sourcePortRanges'),
+    destinationPorts: listProp(props, 'destinationPortRange', 'destinationPortRanges'),
+    isDefault: false,
+    properties: props,
+    accessOrigin: po('access'),
+    priorityOrigin: po('priority'),
+  };
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function opaqueRule(nsg: Resource | undefined, nameValue: Value, reason: string, origin: Origin | undefined, kind: NsgRuleView['kind'] = 'opaque'): NsgRuleView {
+  const u = new Unknown(`opaque:${reason}`, reason);
+  return {
+    name: str(nameValue),
+    nameValue,
+    priority: u,
+    direction: u,
+    access: u,
+    protocol: u,
+    sourcePrefixes: [u],
+    destinationPrefixes: [u],
+    sourceAsgs: [],
+    destinationAsgs: [],
+    sourcePorts: [u],
+    destinationPorts: [u],
+    isDefault: false,
+    kind,
+    opaqueReason: reason,
+    ...(nsg ? { nsg } : {}),
+    ...(origin ? { origin } : {}),
+    literal: false,
+    via: reason,
+  };
+}
+
+/** Splits a full child name "nsg/rule" into parent and leaf (symbolic strings supported). */
+export function splitChildName(name: Value): { parent: Value; leaf: Value } | undefined {
+  if (typeof name === 'string') {
+    const i = name.lastIndexOf('/');
+    if (i < 0) return undefined;
+    return { parent: name.slice(0, i), leaf: name.slice(i + 1) };
+  }
+  if (isUnknown(name) && name.parts) {
+    const parts = name.parts;
+    for (let k = parts.length - 1; k >= 0; k--) {
+      const p = parts[k];
+      if (typeof p === 'string' && p.includes('/')) {
+        const i = p.lastIndexOf('/');
+        const before: StringPart[] = [...parts.slice(0, k), p.slice(0, i)];
+        const after: StringPart[] = [p.slice(i + 1), ...parts.slice(k + 1)];
+        return { parent: symbolicConcat(before), leaf: symbolicConcat(after) };
+      }
+    }
+  }
+  return undefined;
+}
+
+function belongsTo(template: Template, child: Resource, nsg: Resource): boolean {
+  if (child.parent) return child.parent === nsg;
+  const split = splitChildName(child.name);
+  if (!split) return false;
+  const eq = safe(() => template.equal(split.parent, nsg.name, true));
+  return eq === true;
+}
+
+/** Collects an NSG's security rules with their origins (inline and child resources). */
+export function collectNsgRules(template: Template, nsg: Resource): NsgRuleCollection {
+  const rules: NsgRuleView[] = [];
+  let securityRulesOrigin: Origin | undefined;
+  let securityRulesLiteral = false;
+  const props = safe(() => nsg.properties()) ?? {};
+  if (isObject(props)) {
+    const sr = props.securityRules;
+    securityRulesOrigin = safe(() => template.propertyOrigin(props, 'securityRules'));
+    const arrOrigin = sr !== undefined ? safe(() => template.originOf(sr)) : undefined;
+    if (isArray(sr)) {
+      securityRulesLiteral = !!(securityRulesOrigin?.literal ?? arrOrigin?.literal);
+      sr.forEach((item, i) => {
+        const origin = safe(() => template.originOf(item));
+        if (isObject(item)) {
+          const nameValue: Value = item.name ?? `securityRules[${i}]`;
+          const p = item.properties;
+          const base = {
+            kind: 'inline' as const,
+            nsg,
+            nameValue,
+            ...(origin ? { origin } : {}),
+            literal: origin?.literal ?? false,
+            ...(origin && !origin.literal && origin.via ? { via: origin.via } : !origin ? { via: 'built by an expression' } : {}),
+          };
+          if (isObject(p)) rules.push(ruleFromProps(base, p, template));
+          else rules.push(opaqueRule(nsg, nameValue, isUnknown(p) ? `the properties of rule '${str(nameValue)}' are not known (${p.reason})` : `rule '${str(nameValue)}' has no properties`, origin));
+        } else if (isUnknown(item)) {
+          rules.push(opaqueRule(nsg, `securityRules[${i}]`, `security rule ${i + 1} is not known (${item.reason})`, origin));
+        }
+      });
+    } else if (isUnknown(sr)) {
+      rules.push(opaqueRule(nsg, 'securityRules', `the NSG's security rules are not known (${sr.reason})`, securityRulesOrigin));
+    }
+  }
+  let usesChildResources = false;
+  for (const child of safe(() => template.resourcesOfType(SECURITY_RULE_TYPE)) ?? []) {
+    if (!belongsTo(template, child, nsg)) continue;
+    usesChildResources = true;
+    const cond = child.condition;
+    if (cond === false) continue;
+    const split = splitChildName(child.name);
+    const nameValue = split ? split.leaf : child.name;
+    const origin: Origin = {
+      file: child.scope.file.file,
+      node: child.node,
+      literal: child.copyIndex === undefined && !child.copyCountUnknown,
+      ...(child.copyIndex !== undefined || child.copyCountUnknown ? { via: 'built by a resource copy loop' } : {}),
+    };
+    const p = safe(() => child.properties());
+    const base = { kind: 'child' as const, nsg, resource: child, nameValue, origin, literal: origin.literal, ...(origin.via ? { via: origin.via } : {}) };
+    const view = isObject(p) ? ruleFromProps(base, p, template) : opaqueRule(nsg, nameValue, `the properties of rule '${str(nameValue)}' are not known`, origin, 'child');
+    if (cond !== true && cond !== undefined) view.condition = cond;
+    rules.push(view);
+  }
+  return { rules, ...(securityRulesOrigin ? { securityRulesOrigin } : {}), securityRulesLiteral, usesChildResources };
+}
+
+/** The NSG's custom security rules (inline and child resources). */
+export function collectSecurityRules(template: Template, nsg: Resource): NsgRuleView[] {
+  return collectNsgRules(template, nsg).rules;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Azure default rules
+
+function defaultRule(name: string, priority: number, direction: Direction, src: string, dst: string, access: 'Allow' | 'Deny'): NsgRuleView {
+  return {
+    name,
+    nameValue: name,
+    priority,
+    direction,
+    access,
+    protocol: '*',
+    sourcePrefixes: [src],
+    destinationPrefixes: [dst],
+    sourceAsgs: [],
+    destinationAsgs: [],
+    sourcePorts: ['*'],
+    destinationPorts: ['*'],
+    isDefault: true,
+    kind: 'default',
+    literal: false,
+    via: 'Azure default rule',
+  };
+}
+
+const DEFAULTS: Record<Direction, NsgRuleView[]> = {
+  Inbound: [
+    defaultRule('AllowVnetInBound', 65000, 'Inbound', 'VirtualNetwork', 'VirtualNetwork', 'Allow'),
+    defaultRule('AllowAzureLoadBalancerInBound', 65001, 'Inbound', 'AzureLoadBalancer', '*', 'Allow'),
+    defaultRule('DenyAllInBound', 65500, 'Inbound', '*', '*', 'Deny'),
+  ],
+  Outbound: [
+    defaultRule('AllowVnetOutBound', 65000, 'Outbound', 'VirtualNetwork', 'VirtualNetwork', 'Allow'),
+    defaultRule('AllowInternetOutBound', 65001, 'Outbound', '*', 'Internet', 'Allow'),
+    defaultRule('DenyAllOutBound', 65500, 'Outbound', '*', '*', 'Deny'),
+  ],
+};
+
+/** Azure's default rules of a direction (requirements.md table), `isDefault: true`. */
+export function defaultRules(direction: Direction): NsgRuleView[] {
+  return DEFAULTS[direction].slice();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+export interface TriReason {
+  value: boolean | undefined;
+  reason?: string;
+  silent?: boolean;
+}
+
+const T: TriReason = { value: true };
+const F: TriReason = { value: false };
+
+function and(...xs: TriReason[]): TriReason {
+  let u: TriReason | undefined;
+  for (const x of xs) {
+    if (x.value === false) return F;
+    if (x.value === undefined && !u) u = x;
+  }
+  return u ?? T;
+}
+
+/** "rule 'x'" / "default rule 'DenyAllOutBound'" with priority. */
+export function describeRule(rule: NsgRuleView): string {
+  const p = typeof rule.priority === 'number' ? ` (priority ${rule.priority})` : '';
+  return `${rule.isDefault ? 'default rule ' : ''}'${rule.name}'${p}`;
+}
+
+function unknownOf(rule: NsgRuleView, what: string, v: Unknown): TriReason {
+  if (rule.kind === 'opaque' || (rule.opaqueReason && rule.kind === 'child')) return { value: undefined, reason: rule.opaqueReason };
+  return { value: undefined, reason: `${what} of rule '${rule.name}' is not known (${v.reason})` };
+}
+
+function numberOf(v: Value): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+type Access = 'Allow' | 'Deny';
+
+/** The rule, precompiled against one traffic class. */
+interface Compiled {
+  rule: NsgRuleView;
+  index: number;
+  priority: number | undefined;
+  priorityUnknown?: TriReason;
+  access: Access | undefined;
+  accessUnknown?: TriReason;
+  /** Everything but the destination port. */
+  base: TriReason;
+  /** Destination ports of the rule; undefined when unknown (reason in portsUnknown). */
+  ports: PortSet | undefined;
+  portsUnknown?: TriReason;
+  /** For the client row: applies except for the source address. */
+  baseNoSource: TriReason;
+}
+
+function directionOf(rule: NsgRuleView, dir: Direction): TriReason {
+  const d = rule.direction;
+  if (typeof d === 'string') return { value: d.trim().toLowerCase() === dir.toLowerCase() };
+  if (isUnknown(d)) {
+    if (d.candidates && d.candidates.every((c) => typeof c === 'string')) {
+      const hits = d.candidates.map((c) => (c as string).toLowerCase() === dir.toLowerCase());
+      if (hits.every((h) => h)) return T;
+      if (hits.every((h) => !h)) return F;
+    }
+    return unknownOf(rule, 'direction', d);
+  }
+  return F;
+}
+
+function protocolOf(rule: NsgRuleView, proto: 'Tcp' | 'Udp' | '*'): TriReason {
+  const p = rule.protocol;
+  const one = (s: string): boolean => {
+    const n = normalizeProtocol(s);
+    return !!n && protocolMatches(n, proto);
+  };
+  if (typeof p === 'string') return { value: one(p) };
+  if (isUnknown(p)) {
+    if (p.candidates && p.candidates.every((c) => typeof c === 'string')) {
+      const hits = p.candidates.map((c) => one(c as string));
+      if (hits.every((h) => h)) return T;
+      if (hits.every((h) => !h)) return F;
+    }
+    return unknownOf(rule, 'protocol', p);
+  }
+  return F;
+}
+
+function portsOf(rule: NsgRuleView, list: Value[], what: string): { set?: PortSet; unknown?: TriReason } {
+  let acc = PortSet.EMPTY;
+  for (const v of list) {
+    if (isUnknown(v)) return { unknown: unknownOf(rule, what, v) };
+    let p: PortSet | undefined;
+    if (typeof v === 'string') p = parsePortRange(v);
+    else if (typeof v === 'number' && Number.isInteger(v)) p = PortSet.single(v);
+    if (p) acc = acc.union(p);
+  }
+  return { set: acc };
+}
+
+function addressesCover(rule: NsgRuleView, prefixes: Value[], asgs: Value[], target: AddressTarget, env: AddressEnv, what: string): TriReason {
+  void asgs; // application security groups cover nothing
+  let u: TriReason | undefined;
+  for (const p of prefixes) {
+    const c: Coverage = prefixCovers(p, target, env);
+    if (c.value === true) return T;
+    if (c.value === undefined && !u) {
+      u = isUnknown(p)
+        ? { ...unknownOf(rule, what, p), ...(c.silent ? { silent: true } : {}) }
+        : { value: undefined, reason: `${what} '${str(p)}' of rule '${rule.name}': ${c.reason ?? 'not decidable'}`, ...(c.silent ? { silent: true } : {}) };
+    }
+  }
+  return u ?? F;
+}
+
+function accessOf(rule: NsgRuleView): { access?: Access; unknown?: TriReason; invalid?: boolean } {
+  const a = rule.access;
+  if (typeof a === 'string') {
+    const s = a.trim().toLowerCase();
+    if (s === 'allow') return { access: 'Allow' };
+    if (s === 'deny') return { access: 'Deny' };
+    return { invalid: true };
+  }
+  if (isUnknown(a)) {
+    if (a.candidates && a.candidates.length > 0 && a.candidates.every((c) => typeof c === 'string')) {
+      const set = new Set(a.candidates.map((c) => (c as string).toLowerCase()));
+      if (set.size === 1 && set.has('allow')) return { access: 'Allow' };
+      if (set.size === 1 && set.has('deny')) return { access: 'Deny' };
+    }
+    return { unknown: unknownOf(rule, 'access', a) };
+  }
+  return { invalid: true };
+}
+
+function compile(rule: NsgRuleView, index: number, cls: TrafficClass, protocol: 'Tcp' | 'Udp' | '*', srcPorts: PortSet, env: AddressEnv): Compiled | undefined {
+  const dir = directionOf(rule, cls.direction);
+  if (dir.value === false) return undefined;
+  const acc = accessOf(rule);
+  if (acc.invalid) return undefined;
+  const proto = protocolOf(rule, protocol);
+  if (proto.value === false) return undefined;
+  const sp = portsOf(rule, rule.sourcePorts, 'source port range');
+  const spCover: TriReason = sp.unknown ?? { value: sp.set!.covers(srcPorts) };
+  const dst = addressesCover(rule, rule.destinationPrefixes, rule.destinationAsgs, cls.destination, env, 'destination address prefix');
+  const src = addressesCover(rule, rule.sourcePrefixes, rule.sourceAsgs, cls.source, env, 'source address prefix');
+  const cond: TriReason =
+    rule.condition === undefined || rule.condition === true
+      ? T
+      : rule.condition === false
+        ? F
+        : { value: undefined, reason: `the condition of rule '${rule.name}' is not known (${isUnknown(rule.condition) ? rule.condition.reason : str(rule.condition)})` };
+  const dp = portsOf(rule, rule.destinationPorts, 'destination port range');
+  const prio = numberOf(rule.priority);
+  return {
+    rule,
+    index,
+    priority: prio,
+    ...(prio === undefined
+      ? { priorityUnknown: isUnknown(rule.priority) ? unknownOf(rule, 'priority', rule.priority) : { value: undefined, reason: `priority of rule '${rule.name}' is not a number` } }
+      : {}),
+    access: acc.access,
+    ...(acc.unknown ? { accessUnknown: acc.unknown } : {}),
+    base: and(dir, cond, proto, spCover, dst, src),
+    baseNoSource: and(dir, cond, proto, spCover, dst),
+    ports: dp.set,
+    ...(dp.unknown ? { portsUnknown: dp.unknown } : {}),
+  };
+}
+
+function appliesAt(c: Compiled, port: number, noSource = false): TriReason {
+  const portMatch: TriReason = c.ports ? { value: c.ports.has(port) } : c.portsUnknown!;
+  return and(noSource ? c.baseNoSource : c.base, portMatch);
+}
+
+export interface BlockedGroup {
+  rule: NsgRuleView;
+  ports: PortSet;
+  portsText: string;
+}
+
+export interface UnknownGroup {
+  reason: string;
+  /** The rule whose unknown value decides, when one does. */
+  rule?: NsgRuleView;
+  ports: PortSet;
+  portsText: string;
+  /** Undecidable by nature (e.g. a region nobody can know): no info finding wanted. */
+  silent: boolean;
+}
+
+export interface AllowedGroup {
+  rule: NsgRuleView;
+  ports: PortSet;
+  /** Client row: the narrower source that reaches the ports, when not Internet itself. */
+  viaSource?: Value;
+}
+
+export interface RowVerdict {
+  row: RequirementRow;
+  direction: Direction;
+  /** The ports of the class (destination ports). */
+  ports: PortSet;
+  /** satisfied: every port allowed; blocked: some port blocked; unknown: none blocked, some unknown. */
+  status: 'satisfied' | 'blocked' | 'unknown';
+  allowed: PortSet;
+  allowedBy: AllowedGroup[];
+  blocked: BlockedGroup[];
+  unknown: UnknownGroup[];
+}
+
+type SegResult =
+  | { kind: 'allowed'; rule: NsgRuleView; viaSource?: Value }
+  | { kind: 'blocked'; rule: NsgRuleView }
+  | { kind: 'unknown'; reason: string; rule?: NsgRuleView; silent: boolean };
+
+function ruleOrder(a: Compiled, b: Compiled): number {
+  return (a.priority ?? 0) - (b.priority ?? 0) || a.index - b.index;
+}
+
+/** The first-match decision for one port over the ordered rules (plus unknown-priority rules). */
+function decide(ordered: Compiled[], floating: Compiled[], port: number): SegResult {
+  const uncertain: { rule: NsgRuleView; reason: TriReason; accesses: Access[] }[] = [];
+  let decided: { access: Access; rule: NsgRuleView } | undefined;
+  let hardUnknown: { rule: NsgRuleView; reason: TriReason } | undefined;
+  for (const c of ordered) {
+    const app = appliesAt(c, port);
+    if (app.value === false) continue;
+    const accesses: Access[] = c.access ? [c.access] : ['Allow', 'Deny'];
+    if (app.value === true && c.access) {
+      decided = { access: c.access, rule: c.rule };
+      break;
+    }
+    const reason = app.value === undefined ? app : c.accessUnknown!;
+    uncertain.push({ rule: c.rule, reason, accesses });
+    if (app.value === true) {
+      // Applies for sure, access unknown: nothing after it matters.
+      hardUnknown = { rule: c.rule, reason };
+      break;
+    }
+  }
+  for (const c of floating) {
+    const app = appliesAt(c, port);
+    if (app.value === false) continue;
+    uncertain.push({ rule: c.rule, reason: c.priorityUnknown!, accesses: c.access ? [c.access] : ['Allow', 'Deny'] });
+  }
+  if (hardUnknown || !decided) {
+    const u = hardUnknown ?? uncertain[0];
+    if (!u) return { kind: 'unknown', reason: 'no rule decides', silent: false };
+    return { kind: 'unknown', reason: u.reason.reason ?? 'not known', rule: u.rule, silent: !!u.reason.silent };
+  }
+  const changer = uncertain.find((u) => u.accesses.some((a) => a !== decided!.access));
+  if (changer) return { kind: 'unknown', reason: changer.reason.reason ?? 'not known', rule: changer.rule, silent: !!changer.reason.silent };
+  return decided.access === 'Allow' ? { kind: 'allowed', rule: decided.rule } : { kind: 'blocked', rule: decided.rule };
+}
+
+/** Client row: is the port reachable from some narrower source a custom Allow opens before a covering deny? */
+function narrowerReach(ordered: Compiled[], port: number, env: AddressEnv): { reached?: { rule: NsgRuleView; source: Value }; maybe?: { rule: NsgRuleView; reason: string; silent: boolean } } {
+  let maybe: { rule: NsgRuleView; reason: string; silent: boolean } | undefined;
+  for (let i = 0; i < ordered.length; i++) {
+    const c = ordered[i];
+    if (c.rule.isDefault || c.access !== 'Allow' || c.priority === undefined) continue;
+    const app = appliesAt(c, port, true);
+    if (app.value === false) continue;
+    for (const src of c.rule.sourcePrefixes) {
+      // Is there an earlier deny that covers this source for this port?
+      let blocked: TriReason = F;
+      for (let j = 0; j < i; j++) {
+        const d = ordered[j];
+        if (d.access === 'Allow') continue;
+        const dApp = appliesAt(d, port, true);
+        if (dApp.value === false) continue;
+        let cov: TriReason = F;
+        for (const dp of d.rule.sourcePrefixes) {
+          const cc = prefixCoversPrefix(dp, src, env);
+          if (cc.value === true) {
+            cov = T;
+            break;
+          }
+          if (cc.value === undefined && cov.value === false) cov = { value: undefined, reason: cc.reason ?? 'not known', ...(cc.silent ? { silent: true } : {}) };
+        }
+        const dAcc: TriReason = d.access === 'Deny' ? T : d.accessUnknown ?? F;
+        const b = and(dApp, cov, dAcc);
+        if (b.value === true) {
+          blocked = T;
+          break;
+        }
+        if (b.value === undefined && blocked.value === false) blocked = b;
+      }
+      if (blocked.value === false && app.value === true) return { reached: { rule: c.rule, source: src } };
+      if (!maybe && blocked.value !== true) {
+        const r = app.value === undefined ? app : blocked;
+        maybe = { rule: c.rule, reason: r.reason ?? 'not known', silent: !!r.silent };
+      }
+    }
+  }
+  return maybe ? { maybe } : {};
+}
+
+/** Elementary port segments of `ports` on which every rule behaves the same. */
+function segments(ports: PortSet, compiled: Compiled[]): [number, number][] {
+  const cuts = new Set<number>();
+  for (const [a, b] of ports.intervals) {
+    cuts.add(a);
+    cuts.add(b + 1);
+  }
+  for (const c of compiled) {
+    if (!c.ports) continue;
+    for (const [a, b] of c.ports.intervals) {
+      cuts.add(a);
+      cuts.add(b + 1);
+    }
+  }
+  const sorted = [...cuts].sort((x, y) => x - y);
+  const out: [number, number][] = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const a = sorted[i];
+    const b = sorted[i + 1] - 1;
+    if (ports.has(a)) out.push([a, b]);
+  }
+  return out;
+}
+
+/**
+ * Evaluates one requirement row in one direction against an NSG's rules (custom rules; Azure's
+ * defaults are appended unless already present). Every port of the row's destination ports is
+ * allowed, blocked (by which rule), or unknown (which value decides).
+ */
+export function evaluateRow(rules: NsgRuleView[], row: RequirementRow, direction: Direction, env: AddressEnv): RowVerdict {
+  const cls = row.classes.find((c) => c.direction === direction) ?? { direction, source: row.source, destination: row.destination };
+  const ports = PortSet.of([]).union(rowPorts(row.destinationPorts));
+  const srcPorts = rowPorts(row.sourcePorts);
+  const all = rules.some((r) => r.isDefault) ? rules : [...rules, ...defaultRules(direction)];
+  const compiled: Compiled[] = [];
+  all.forEach((r, i) => {
+    const c = safe(() => compile(r, i, cls, row.protocol, srcPorts, env));
+    if (c) compiled.push(c);
+  });
+  const ordered = compiled.filter((c) => c.priority !== undefined).sort(ruleOrder);
+  const floating = compiled.filter((c) => c.priority === undefined);
+
+  const results: { seg: [number, number]; res: SegResult }[] = [];
+  for (const seg of segments(ports, compiled)) {
+    let res = decide(ordered, floating, seg[0]);
+    if (row.clientRow && res.kind !== 'allowed') {
+      const n = narrowerReach(ordered, seg[0], env);
+      if (n.reached) res = { kind: 'allowed', rule: n.reached.rule, viaSource: n.reached.source };
+      else if (n.maybe && res.kind === 'blocked') res = { kind: 'unknown', reason: n.maybe.reason, rule: n.maybe.rule, silent: n.maybe.silent };
+    }
+    results.push({ seg, res });
+  }
+  return summarize(row, direction, ports, results);
+}
+
+function rowPorts(list: string[]): PortSet {
+  let acc = PortSet.EMPTY;
+  for (const s of list) acc = acc.union(parsePortRange(s) ?? PortSet.EMPTY);
+  return acc;
+}
+
+function summarize(row: RequirementRow, direction: Direction, ports: PortSet, results: { seg: [number, number]; res: SegResult }[]): RowVerdict {
+  const allowedBy: AllowedGroup[] = [];
+  const blocked = new Map<NsgRuleView, BlockedGroup>();
+  const unknown = new Map<string, UnknownGroup>();
+  let allowed = PortSet.EMPTY;
+  for (const { seg, res } of results) {
+    const set = PortSet.of([seg]);
+    if (res.kind === 'allowed') {
+      allowed = allowed.union(set);
+      const g = allowedBy.find((x) => x.rule === res.rule && x.viaSource === res.viaSource);
+      if (g) g.ports = g.ports.union(set);
+      else allowedBy.push({ rule: res.rule, ports: set, ...(res.viaSource !== undefined ? { viaSource: res.viaSource } : {}) });
+    } else if (res.kind === 'blocked') {
+      const g = blocked.get(res.rule);
+      if (g) g.ports = g.ports.union(set);
+      else blocked.set(res.rule, { rule: res.rule, ports: set, portsText: '' });
+    } else {
+      const g = unknown.get(res.reason);
+      if (g) g.ports = g.ports.union(set);
+      else unknown.set(res.reason, { reason: res.reason, ...(res.rule ? { rule: res.rule } : {}), ports: set, portsText: '', silent: res.silent });
+    }
+  }
+  const blockedList = [...blocked.values()].map((g) => ({ ...g, portsText: g.ports.toString() }));
+  const unknownList = [...unknown.values()].map((g) => ({ ...g, portsText: g.ports.toString() }));
+  return {
+    row,
+    direction,
+    ports,
+    status: blockedList.length > 0 ? 'blocked' : unknownList.length > 0 ? 'unknown' : 'satisfied',
+    allowed,
+    allowedBy,
+    blocked: blockedList,
+    unknown: unknownList,
+  };
+}
+
+/** Evaluates every direction of every row. */
+export function evaluateRows(rules: NsgRuleView[], rows: readonly RequirementRow[], env: AddressEnv): RowVerdict[] {
+  const out: RowVerdict[] = [];
+  for (const row of rows) for (const d of row.directions) out.push(evaluateRow(rules, row, d, env));
+  return out;
+}
+
+/** "ports 9350-9354 blocked by 'Deny_All_Internet_Outbound' (priority 999)" for each deciding rule. */
+export function describeBlocked(v: RowVerdict): string[] {
+  return v.blocked.map((b) => `${b.ports.size() === 1 ? 'port' : 'ports'} ${b.portsText} blocked by ${describeRule(b.rule)}`);
+}
