@@ -358,10 +358,20 @@ function memberForTail(tail: string[], value: unknown): Member {
   return { key: tail[0], value: v };
 }
 
+/**
+ * Texts up to this size are re-parsed after editing as a safety net (the result must parse);
+ * larger ones rely on the construction (a re-parse of a megabyte costs more than the edit).
+ */
+export const VERIFY_LIMIT = 256 * 1024;
+
+function resultIsValid(text: string, edits: readonly OffsetEdit[]): boolean {
+  return edits.length === 0 || text.length > VERIFY_LIMIT || parsesCleanly(applyTextEdits(text, edits));
+}
+
 function toTextEdits(file: string, edits: OffsetEdit[] | undefined, text: string): TextEdit[] | undefined {
   if (!edits) return undefined;
   if (editsConflict(edits)) return undefined;
-  if (edits.length > 0 && !parsesCleanly(applyTextEdits(text, edits))) return undefined;
+  if (!resultIsValid(text, edits)) return undefined;
   return edits
     .slice()
     .sort((a, b) => a.offset - b.offset)
@@ -568,7 +578,7 @@ export function composeSteps(
     }
     const flat = lists.flat();
     if (!editsConflict(flat)) {
-      if (flat.length > 0 && !parsesCleanly(applyTextEdits(text, flat))) return undefined;
+      if (!resultIsValid(text, flat)) return undefined;
       return flat.sort((a, b) => a.offset - b.offset);
     }
     let t = text;
