@@ -168,7 +168,7 @@ function resolveChain(template: Template, apim: Resource, loc: ApimLocation): vo
   if (subnet.status !== 'resolved') {
     const why =
       subnet.status === 'external'
-        ? `the subnet is outside the template (${displayValue(id)})`
+        ? `the subnet is outside the template (${displayValue(id, 400)})`
         : `the subnet could not be resolved: ${'reason' in subnet ? subnet.reason : 'no id'}`;
     loc.vnet = subnet.status === 'external' ? externalVnet(id, subnet.reason) : { status: 'unknown', reason: why, id };
     loc.nsg = { status: 'unknown', reason: `${why}; its network security group cannot be checked here` };
@@ -183,6 +183,7 @@ function resolveChain(template: Template, apim: Resource, loc: ApimLocation): vo
 }
 
 function subnetLink(template: Template, r: ResolveResult, id: Value): Link<SubnetInfo> {
+  if (r.kind === 'external' && isOpaque(id)) return { status: 'unknown', reason: unknownReason(r.reason, id, 'subnet id'), id };
   if (r.kind === 'external') return { status: 'external', reason: externalReason(r.reason, id), id };
   if (r.kind === 'unknown') return { status: 'unknown', reason: unknownReason(r.reason, id, 'subnet id'), id };
   const res = r.resource;
@@ -282,6 +283,7 @@ function vnetLink(template: Template, info: SubnetInfo, subnetId: Value): Link<R
 function refLink(template: Template, id: Value | undefined, type: string, what: string): Link<Resource> {
   if (id === undefined) return { status: 'none' };
   const r = safe<ResolveResult>(() => template.resolveId(id, type), { kind: 'unknown', reason: `the ${what} id could not be resolved` });
+  if (r.kind === 'external' && isOpaque(id)) return { status: 'unknown', reason: unknownReason(r.reason, id, `${what} id`), id };
   if (r.kind === 'external') return { status: 'external', reason: externalReason(r.reason, id), id };
   if (r.kind === 'unknown') return { status: 'unknown', reason: unknownReason(r.reason, id, `${what} id`), id };
   const res = r.resource;
@@ -297,19 +299,31 @@ function refLink(template: Template, id: Value | undefined, type: string, what: 
 function externalVnet(subnetId: Value, reason: string): Link<Resource> {
   const vid = vnetIdFromSubnetId(subnetId);
   if (vid === undefined) return { status: 'unknown', reason: `the subnet is outside the template: ${reason}`, id: subnetId };
-  return { status: 'external', reason: `resource is outside the template: ${displayValue(vid)}`, id: vid };
+  return { status: 'external', reason: `resource is outside the template: ${displayValue(vid, 400)}`, id: vid };
 }
 
+/**
+ * An id about which nothing is known (a parameter without value, an output of something outside
+ * the template): it may as well name a resource of this template, so the link is 'unknown', not
+ * 'external'. A (symbolic) id whose known text says where it points is 'external'.
+ */
+function isOpaque(id: Value): boolean {
+  return isUnknown(id) && (!id.parts || !id.parts.some((p) => typeof p === 'string' && p.includes('/')));
+}
+
+const GENERIC_EXTERNAL = /^(the )?resource is not declared in the template\.?$/i;
+
 function externalReason(reason: string | undefined, id: Value): string {
-  const base = `resource is outside the template: ${displayValue(id)}`;
-  if (!reason || reason === base) return base;
-  return reason.includes(displayValue(id)) ? reason : `${base} (${reason})`;
+  const shown = displayValue(id, 400);
+  const base = `resource is outside the template: ${shown}`;
+  if (!reason || reason === base || GENERIC_EXTERNAL.test(reason.trim())) return base;
+  return reason.includes(shown) ? reason : `${base} (${reason})`;
 }
 
 function unknownReason(reason: string | undefined, id: Value, what: string): string {
-  if (reason) return reason;
+  if (reason) return reason.startsWith(what) || /^the /i.test(reason) ? reason : `${what}: ${reason}`;
   if (isUnknown(id)) return `${what} is not known: ${id.reason}`;
-  return `${what} ${displayValue(id)} could not be resolved`;
+  return `${what} ${displayValue(id, 400)} could not be resolved`;
 }
 
 /** "/…/virtualNetworks/v/subnets/s" → "/…/virtualNetworks/v" (strings and symbolic strings). */
