@@ -1,29 +1,34 @@
 /**
- * `apimVnet/networkReport`: Markdown of the resolved chain and the findings of one document.
+ * `apimVnet/networkReport`: the resolved chain of every APIM service (report.ts, shared with the
+ * CLI's --explain) followed by the findings of the document, as Markdown.
  */
 import type { AnalysisEntry } from './analysis';
+import { networkReportMarkdown } from '../report';
 
 export function reportMarkdown(entry: AnalysisEntry, title: string): string {
   const r = entry.result;
-  const lines: string[] = [`# APIM VNet report — ${title}`, ''];
-  if (!entry.isTemplate) {
-    lines.push('This document is not an ARM deployment template.');
+  if (!entry.isTemplate || !r.template) {
+    const lines = [`# APIM network report: ${title}`, ''];
+    lines.push(entry.isTemplate ? 'The template could not be modelled (see the findings below).' : 'This document is not an ARM deployment template.');
+    lines.push('', ...findingsSection(entry));
     return lines.join('\n');
   }
-  const services = r.services ?? [];
-  if (services.length === 0) lines.push('No `Microsoft.ApiManagement/service` resource found.');
-  for (const s of services) {
-    const name = typeof s.resource.name === 'string' ? s.resource.name : String(s.resource.name);
-    const profile = r.context ? r.context.profileFor(s) : undefined;
-    lines.push(`## ${name}`, '');
-    lines.push(`- sku: \`${String(s.skuName)}\`, virtualNetworkType: \`${String(s.virtualNetworkType)}\`${profile ? `, profile **${profile}**` : ''}`);
-    for (const loc of s.locations) {
-      lines.push(`- location ${loc.index} (\`${String(loc.location)}\`): subnet ${loc.subnet.status}, VNet ${loc.vnet.status}, NSG ${loc.nsg.status}, route table ${loc.routeTable.status}`);
-    }
-    lines.push('');
+  const ctx = r.context;
+  let md: string;
+  try {
+    md = networkReportMarkdown(r.template, r.services ?? [], {
+      profileFor: ctx ? (s) => ctx.profileFor(s) : undefined,
+    });
+  } catch (e) {
+    md = `# APIM network report: ${title}\n\nThe chain could not be rendered (${e instanceof Error ? e.message : String(e)}).\n`;
   }
-  lines.push('## Findings', '');
-  if (r.findings.length === 0) lines.push('None.');
-  for (const f of r.findings) lines.push(`- **${f.severity}** \`${f.ruleId}\`: ${f.message}`);
-  return lines.join('\n');
+  return `${md.trimEnd()}\n\n${findingsSection(entry).join('\n')}\n`;
+}
+
+function findingsSection(entry: AnalysisEntry): string[] {
+  const f = entry.result.findings;
+  const out = ['## Findings', ''];
+  if (f.length === 0) out.push('No findings.');
+  for (const x of f) out.push(`- **${x.severity}** \`${x.ruleId}\`${x.profile ? ` (${x.profile})` : ''}: ${x.message.replace(/[\r\n]+/g, ' ')}`);
+  return out;
 }
