@@ -55,7 +55,7 @@ export function parseSuppressions(text: string): Suppressions {
     let guard = 0;
     for (let kind = scanner.scan(); kind !== SyntaxKind.EOF && guard < 10_000_000; kind = scanner.scan(), guard++) {
       if (kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) continue;
-      const raw = scanner.getTokenValue();
+      const raw = text.substr(scanner.getTokenOffset(), scanner.getTokenLength());
       const offset = scanner.getTokenOffset();
       const length = scanner.getTokenLength();
       let body: string;
