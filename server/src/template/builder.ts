@@ -1,0 +1,1786 @@
+/**
+ * Builds the Template model (model.ts) from a document's text: scopes (root, inline nested
+ * deployments, linked templates by relativePath), resources (array and languageVersion 2.0
+ * symbolic forms, nested children, copy loops, inline subnets), lazy memoized evaluation with
+ * Unknown values, resource-id resolution and value origins. Never throws on any text.
+ */
+import * as path from 'path';
+import type { Node } from 'jsonc-parser';
+import {
+  Unknown,
+  isObject,
+  isUnknown,
+  symbolicConcat,
+  valuesEqual,
+  type StringPart,
+  type Tri,
+  type Value,
+  type ValueObject,
+} from '../expressions/value';
+import type { EvalContext, UserFunction } from '../expressions/context';
+import { evaluateString as evalStr, isExpression } from './expr';
+import type {
+  BuildOptions,
+  Origin,
+  ParameterDecl,
+  ResolveResult,
+  Resource,
+  Scope,
+  SourceFile,
+  Template,
+} from './model';
+import { entries, items, parseSource, prop, str } from './parse';
+import { literalValue, setProp } from './literal';
+import { parameterEntries, detectKindOfRoot } from './params';
+import { composeId, keyOf, nameSegments, parseId, type ParsedId } from './ids';
+
+export { detectDocumentKind, readParameterFile } from './params';
+
+const DEFAULT_COPY_LIMIT = 800;
+/** Nested memoized evaluations (variable → variable → ...) deeper than this yield Unknown. */
+const MAX_EVAL_DEPTH = 120;
+const MAX_NODE_DEPTH = 450;
+const MAX_RESOURCES = 20000;
+const MAX_SCOPE_DEPTH = 24;
+
+type Level = 'resourceGroup' | 'subscription' | 'managementGroup' | 'tenant';
+
+const DEPLOYMENTS = 'microsoft.resources/deployments';
+const VNETS = 'microsoft.network/virtualnetworks';
+const SUBNETS = 'Microsoft.Network/virtualNetworks/subnets';
+
+// ---------------------------------------------------------------------------------------------
+// copy-loop bindings and evaluation environments
+
+class CopyEnv {
+  constructor(
+    readonly parent: CopyEnv | undefined,
+    /** lower-cased loop name */
+    readonly name: string | undefined,
+    readonly index: Value,
+    readonly resourceLoop: boolean,
+  ) {}
+  lookup(name?: string): Value | undefined {
+    if (name !== undefined) {
+      const l = name.toLowerCase();
+      for (let e: CopyEnv | undefined = this; e; e = e.parent) if (e.name === l) return e.index;
+      return undefined;
+    }
+    for (let e: CopyEnv | undefined = this; e; e = e.parent) if (e.resourceLoop) return e.index;
+    return this.index;
+  }
+}
+
+interface Env {
+  copy?: CopyEnv;
+  /** Set when values are not literal text (copy loop input, user function). */
+  via?: string;
+  /** User-function mode: the function's own arguments. */
+  fnArgs?: Map<string, Value>;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class Memo<T> {
+  private readonly done = new Map<string, T>();
+  private readonly busy = new Set<string>();
+  get(key: string, compute: () => T, onCycle: () => T): T {
+    const d = this.done.get(key);
+    if (d !== undefined || this.done.has(key)) return d as T;
+    if (this.busy.has(key)) return onCycle();
+    this.busy.add(key);
+    let v: T;
+    try {
+      v = compute();
+    } finally {
+      this.busy.delete(key);
+    }
+    this.done.set(key, v);
+    return v;
+  }
+  busyKeys(): string[] {
+    return [...this.busy];
+  }
+}
+
+function shortText(s: string, max = 80): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+function lower(s: string): string {
+  return s.toLowerCase();
+}
+
+function asNameValue(v: Value, what: string): string | Unknown {
+  if (typeof v === 'string' || isUnknown(v)) return v;
+  if (typeof v === 'number') return String(v);
+  return new Unknown(`invalid(${what})`, `${what} is not a string`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class ParamDeclImpl implements ParameterDecl {
+  name: string;
+  type?: string;
+  node: Node;
+  defaultValueNode?: Node;
+  allowedValues?: Value[];
+  allowedValuesNode?: Node;
+  private suppliedComputed = false;
+  private suppliedValue?: { value: Value; origin?: Origin };
+  constructor(
+    name: string,
+    node: Node,
+    private readonly supplier: () => { value: Value; origin?: Origin } | undefined,
+  ) {
+    this.name = name;
+    this.node = node;
+    this.type = str(prop(node, 'type'));
+    this.defaultValueNode = prop(node, 'defaultValue');
+    const av = prop(node, 'allowedValues');
+    if (av && av.type === 'array') {
+      this.allowedValuesNode = av;
+      this.allowedValues = items(av).map((n) => literalValue(n));
+    }
+  }
+  get supplied(): { value: Value; origin?: Origin } | undefined {
+    if (!this.suppliedComputed) {
+      this.suppliedComputed = true;
+      this.suppliedValue = this.supplier();
+    }
+    return this.suppliedValue;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class ScopeImpl implements Scope {
+  file: SourceFile;
+  templateNode: Node;
+  parent?: ScopeImpl;
+  deployment?: ResourceImpl;
+  parameters = new Map<string, ParameterDecl>();
+  readonly t: TemplateImpl;
+  readonly level: Level;
+  /** 'outer' nested templates see the parent's parameters, variables and functions. */
+  readonly outer: boolean;
+  readonly depth: number;
+  readonly id: number;
+  readonly languageVersion2: boolean;
+  /** Unknown-key prefix for values local to this scope ('' for the root). */
+  readonly keyPrefix: string;
+  private readonly variableNodes = new Map<string, { name: string; node: Node; copy?: Node }>();
+  private readonly functionNodes = new Map<string, { name: string; node: Node }>();
+  private readonly paramMemo = new Memo<Value>();
+  private readonly varMemo = new Memo<Value>();
+  private readonly outputMemo = new Memo<Value>();
+  private subObj?: Value;
+  private rgObj?: Value;
+  private subIdValue?: Value;
+  private rgNameValue?: Value;
+  /** Resources declared directly in this scope. */
+  resources: ResourceImpl[] = [];
+  bySymbol = new Map<string, ResourceImpl[]>();
+  byLoop = new Map<string, ResourceImpl[]>();
+
+  constructor(
+    t: TemplateImpl,
+    file: SourceFile,
+    templateNode: Node,
+    opts: {
+      parent?: ScopeImpl;
+      deployment?: ResourceImpl;
+      outer?: boolean;
+      level: Level;
+      supply?: (name: string) => { value: Value; origin?: Origin } | undefined;
+    },
+  ) {
+    this.t = t;
+    this.file = file;
+    this.templateNode = templateNode;
+    this.parent = opts.parent;
+    this.deployment = opts.deployment;
+    this.outer = !!opts.outer;
+    this.level = opts.level;
+    this.depth = opts.parent ? opts.parent.depth + 1 : 0;
+    this.id = t.scopeCounter++;
+    this.keyPrefix = opts.parent ? `scope${this.id}:` : '';
+    this.languageVersion2 = (str(prop(templateNode, 'languageVersion')) ?? '').startsWith('2');
+    const supply = opts.supply ?? (() => undefined);
+    for (const [name, node] of entries(prop(templateNode, 'parameters'))) {
+      if (node.type !== 'object') continue;
+      this.parameters.set(lower(name), new ParamDeclImpl(name, node, () => supply(name)));
+    }
+    for (const [name, node] of entries(prop(templateNode, 'variables'))) {
+      if (lower(name) === 'copy' && node.type === 'array') {
+        for (const spec of items(node)) {
+          const n = str(prop(spec, 'name'));
+          if (n !== undefined) this.variableNodes.set(lower(n), { name: n, node: spec, copy: spec });
+        }
+      } else {
+        this.variableNodes.set(lower(name), { name, node });
+      }
+    }
+    const fns = prop(templateNode, 'functions');
+    for (const nsNode of items(fns)) {
+      const ns = str(prop(nsNode, 'namespace'));
+      if (ns === undefined) continue;
+      for (const [mname, mnode] of entries(prop(nsNode, 'members'))) {
+        this.functionNodes.set(lower(`${ns}.${mname}`), { name: `${ns}.${mname}`, node: mnode });
+      }
+    }
+  }
+
+  // -- Scope interface ---------------------------------------------------------------------
+
+  evaluate(node: Node): Value {
+    return this.evalNode(node, {}, 0);
+  }
+
+  evaluateString(text: string): Value {
+    return this.safeEval(text, this.ctx({}));
+  }
+
+  parameterValue(name: string): Value {
+    return this.param(name);
+  }
+
+  variableValue(name: string): Value {
+    return this.variable(name, {});
+  }
+
+  // -- evaluation ---------------------------------------------------------------------------
+
+  ctx(env: Env): EvalContext {
+    return new Ctx(this, env);
+  }
+
+  safeEval(text: string, ctx: EvalContext): Value {
+    try {
+      const v = evalStr(text, ctx);
+      return v === undefined ? new Unknown(`undefined(${shortText(text)})`, 'the expression has no value') : v;
+    } catch (e) {
+      return new Unknown(`error(${shortText(text, 200)})`, `the expression could not be evaluated: ${(e as Error)?.message ?? e}`);
+    }
+  }
+
+  /** Evaluates a JSON node: expressions in strings, property copy loops; records origins. */
+  evalNode(node: Node, env: Env, depth: number): Value {
+    if (depth > MAX_NODE_DEPTH) return new Unknown('too-deep', 'the value nests too deeply to evaluate');
+    const t = this.t;
+    switch (node.type) {
+      case 'string': {
+        const s = typeof node.value === 'string' ? node.value : '';
+        if (s.length === 0 || s.charCodeAt(0) !== 91 /* [ */) return s;
+        const expr = isExpression(s);
+        const v = this.safeEval(s, this.ctx(env));
+        if (expr && typeof v === 'object' && v !== null && !isUnknown(v)) {
+          return t.markClone(v, {
+            file: this.file.file,
+            node,
+            literal: false,
+            via: env.via ?? `produced by the expression ${shortText(s)}`,
+          });
+        }
+        return v;
+      }
+      case 'number':
+        return typeof node.value === 'number' ? node.value : 0;
+      case 'boolean':
+        return node.value === true;
+      case 'null':
+        return null;
+      case 'array': {
+        const arr: Value[] = [];
+        for (const c of node.children ?? []) arr.push(this.evalNode(c, env, depth + 1));
+        t.setOrigin(arr, { file: this.file.file, node, literal: !env.via, via: env.via });
+        return arr;
+      }
+      case 'object': {
+        const obj: ValueObject = {};
+        t.setOrigin(obj, { file: this.file.file, node, literal: !env.via, via: env.via });
+        for (const p of node.children ?? []) {
+          const k = p.children?.[0];
+          const vn = p.children?.[1];
+          if (!k || !vn || typeof k.value !== 'string') continue;
+          if (lower(k.value) === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) {
+            for (const spec of items(vn)) this.propertyCopy(obj, spec, env, depth);
+            continue;
+          }
+          setProp(obj, k.value, this.evalNode(vn, env, depth + 1));
+        }
+        return obj;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** `copy: [{ name, count, input }]` inside an object → obj[name] = array. */
+  private propertyCopy(obj: ValueObject, spec: Node, env: Env, depth: number): void {
+    const nameV = spec.type === 'object' ? this.evalNode(prop(spec, 'name') ?? spec, env, depth + 1) : null;
+    if (typeof nameV !== 'string') return;
+    const inputNode = prop(spec, 'input');
+    const countNode = prop(spec, 'count');
+    const via = `built by the copy loop '${nameV}'${countNode ? ` over ${describeCount(countNode)}` : ''}`;
+    const origin: Origin = { file: this.file.file, node: spec, literal: false, via };
+    const count = countNode ? this.evalNode(countNode, env, depth + 1) : 0;
+    const n = this.t.copyCount(count, nameV, spec, this.file.file);
+    let arr: Value;
+    if (n === undefined || !inputNode) {
+      arr = new Unknown(
+        `${this.keyPrefix}copy(${nameV},${keyOf(count)})`,
+        `the number of '${nameV}' entries is not known (${isUnknown(count) ? count.reason : 'count is not a number'})`,
+      );
+    } else {
+      const out: Value[] = [];
+      for (let i = 0; i < n; i++) {
+        out.push(this.evalNode(inputNode, { ...env, copy: new CopyEnv(env.copy, lower(nameV), i, false), via }, depth + 1));
+      }
+      this.t.setOrigin(out, origin);
+      arr = out;
+    }
+    setProp(obj, nameV, arr);
+    this.t.setKeyOrigin(obj, nameV, origin);
+  }
+
+  /** Runs a memoized computation with the global depth guard. */
+  guarded(what: string, f: () => Value): Value {
+    const t = this.t;
+    if (t.evalDepth >= MAX_EVAL_DEPTH) {
+      return new Unknown(`${this.keyPrefix}too-deep(${what})`, `evaluation of ${what} nests too deeply`);
+    }
+    t.evalDepth++;
+    try {
+      return f();
+    } catch (e) {
+      return new Unknown(`${this.keyPrefix}error(${what})`, `${what} could not be evaluated: ${(e as Error)?.message ?? e}`);
+    } finally {
+      t.evalDepth--;
+    }
+  }
+
+  hasParameter(name: string): boolean {
+    return this.parameters.has(lower(name));
+  }
+
+  param(name: string): Value {
+    if (typeof name !== 'string') return new Unknown('parameters(?)', 'invalid parameter name');
+    if (this.outer && this.parent && (this.parent.hasParameter(name) || !this.hasParameter(name))) {
+      return this.parent.param(name);
+    }
+    const l = lower(name);
+    return this.paramMemo.get(
+      l,
+      () =>
+        this.guarded(`parameter '${name}'`, () => {
+          const decl = this.parameters.get(l);
+          if (!decl) return new Unknown(`${this.keyPrefix}parameters('${name}')`, `parameter '${name}' is not declared`);
+          const sup = decl.supplied;
+          if (sup) return sup.value;
+          if (decl.defaultValueNode) return this.evalNode(decl.defaultValueNode, {}, 0);
+          return new Unknown(
+            `${this.keyPrefix}parameters('${decl.name}')`,
+            `parameter '${decl.name}' has no value`,
+            decl.allowedValues && decl.allowedValues.length > 0 ? decl.allowedValues : undefined,
+          );
+        }),
+      () => new Unknown(`${this.keyPrefix}parameters('${name}')`, `parameter '${name}' depends on itself`),
+    );
+  }
+
+  hasVariable(name: string): boolean {
+    return this.variableNodes.has(lower(name));
+  }
+
+  variable(name: string, _env: Env): Value {
+    if (typeof name !== 'string') return new Unknown('variables(?)', 'invalid variable name');
+    if (this.outer && this.parent && (this.parent.hasVariable(name) || !this.hasVariable(name))) {
+      return this.parent.variable(name, _env);
+    }
+    const l = lower(name);
+    return this.varMemo.get(
+      l,
+      () =>
+        this.guarded(`variable '${name}'`, () => {
+          const v = this.variableNodes.get(l);
+          if (!v) return new Unknown(`${this.keyPrefix}variables('${name}')`, `variable '${name}' is not declared`);
+          if (v.copy) return this.copyVariable(v.name, v.copy);
+          return this.evalNode(v.node, {}, 0);
+        }),
+      () => {
+        const chain = this.varMemo.busyKeys();
+        return new Unknown(
+          `${this.keyPrefix}cycle(variables('${name}'))`,
+          `variable '${name}' depends on itself (${[...chain, l].join(' → ')})`,
+        );
+      },
+    );
+  }
+
+  private copyVariable(name: string, spec: Node): Value {
+    const countNode = prop(spec, 'count');
+    const inputNode = prop(spec, 'input');
+    const count = countNode ? this.evalNode(countNode, {}, 0) : 0;
+    const n = this.t.copyCount(count, name, spec, this.file.file);
+    if (n === undefined || !inputNode) {
+      return new Unknown(`${this.keyPrefix}variables('${name}')`, `the number of '${name}' entries is not known`);
+    }
+    const via = `built by the copy variable '${name}'`;
+    const out: Value[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(this.evalNode(inputNode, { copy: new CopyEnv(undefined, lower(name), i, false), via }, 0));
+    }
+    this.t.setOrigin(out, { file: this.file.file, node: spec, literal: false, via });
+    return out;
+  }
+
+  userFunction(namespace: string, name: string): UserFunction | undefined {
+    const f = this.functionNodes.get(lower(`${namespace}.${name}`));
+    if (!f) return this.outer && this.parent ? this.parent.userFunction(namespace, name) : undefined;
+    const paramNames = items(prop(f.node, 'parameters')).map((p) => str(prop(p, 'name')) ?? '');
+    const outputNode = prop(prop(f.node, 'output'), 'value');
+    return {
+      parameters: paramNames,
+      invoke: (args: Value[]): Value =>
+        this.guarded(`function '${f.name}'`, () => {
+          if (!outputNode) return new Unknown(`${this.keyPrefix}${f.name}()`, `function '${f.name}' has no output`);
+          const fnArgs = new Map<string, Value>();
+          paramNames.forEach((p, i) => fnArgs.set(lower(p), i < args.length ? args[i] : null));
+          return this.evalNode(outputNode, { fnArgs, via: `computed by the function '${f.name}'` }, 0);
+        }),
+    };
+  }
+
+  output(name: string): Value {
+    const l = lower(name);
+    return this.outputMemo.get(
+      l,
+      () =>
+        this.guarded(`output '${name}'`, () => {
+          let node: Node | undefined;
+          for (const [k, v] of entries(prop(this.templateNode, 'outputs'))) if (lower(k) === l) node = v;
+          if (!node) return new Unknown(`${this.keyPrefix}outputs('${name}')`, `output '${name}' is not declared`);
+          const copy = prop(node, 'copy');
+          if (copy && copy.type === 'object') {
+            const count = this.evalNode(prop(copy, 'count') ?? copy, {}, 0);
+            const n = this.t.copyCount(count, name, copy, this.file.file);
+            const input = prop(copy, 'input');
+            if (n === undefined || !input) return new Unknown(`${this.keyPrefix}outputs('${name}')`, `output '${name}' has an unknown count`);
+            const out: Value[] = [];
+            for (let i = 0; i < n; i++) out.push(this.evalNode(input, { copy: new CopyEnv(undefined, undefined, i, true) }, 0));
+            return out;
+          }
+          const vn = prop(node, 'value');
+          return vn ? this.evalNode(vn, {}, 0) : null;
+        }),
+      () => new Unknown(`${this.keyPrefix}cycle(outputs('${name}'))`, `output '${name}' depends on itself`),
+    );
+  }
+
+  outputNames(): string[] {
+    return entries(prop(this.templateNode, 'outputs')).map(([k]) => k);
+  }
+
+  /** `outputs` of this scope as an object whose members evaluate lazily. */
+  outputsObject(): ValueObject {
+    const out: ValueObject = {};
+    for (const [k, node] of entries(prop(this.templateNode, 'outputs'))) {
+      const type = str(prop(node, 'type')) ?? 'object';
+      let entry: ValueObject | undefined;
+      Object.defineProperty(out, k, {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          if (!entry) {
+            entry = { type };
+            const o = entry;
+            Object.defineProperty(o, 'value', { enumerable: true, configurable: true, get: () => this.output(k) });
+          }
+          return entry;
+        },
+      });
+    }
+    return out;
+  }
+
+  // -- deployment-scope functions -----------------------------------------------------------
+
+  subscriptionId(): Value {
+    if (this.subIdValue === undefined) {
+      const dep = this.deployment;
+      const own = dep?.rawMember('subscriptionId');
+      if (own !== undefined && dep) this.subIdValue = dep.member('subscriptionId');
+      else if (this.parent) this.subIdValue = this.parent.subscriptionId();
+      else this.subIdValue = new Unknown('subscription().subscriptionId', 'the deployment subscription is not known statically');
+    }
+    return this.subIdValue;
+  }
+
+  resourceGroupName(): Value {
+    if (this.rgNameValue === undefined) {
+      const dep = this.deployment;
+      const own = dep?.rawMember('resourceGroup');
+      if (own !== undefined && dep) this.rgNameValue = dep.member('resourceGroup');
+      else if (this.parent) this.rgNameValue = this.parent.resourceGroupName();
+      else this.rgNameValue = new Unknown('resourceGroup().name', 'the deployment resource group is not known statically');
+    }
+    return this.rgNameValue;
+  }
+
+  subscription(): Value {
+    if (this.subObj === undefined) {
+      if (this.parent && this.deployment?.rawMember('subscriptionId') === undefined) {
+        this.subObj = this.parent.subscription();
+      } else {
+        const sid = asNameValue(this.subscriptionId(), 'the subscription id');
+        const k = this.parent ? `subscription(${keyOf(sid)})` : 'subscription()';
+        this.subObj = {
+          id: symbolicConcat(['/subscriptions/', sid]),
+          subscriptionId: sid,
+          tenantId: new Unknown(`${k}.tenantId`, 'the tenant is not known statically'),
+          displayName: new Unknown(`${k}.displayName`, 'the subscription name is not known statically'),
+        };
+      }
+    }
+    return this.subObj;
+  }
+
+  resourceGroup(): Value {
+    if (this.rgObj === undefined) {
+      const inherited = this.parent && this.deployment?.rawMember('resourceGroup') === undefined && this.deployment?.rawMember('subscriptionId') === undefined;
+      if (inherited && this.parent) {
+        this.rgObj = this.parent.resourceGroup();
+      } else {
+        const sid = asNameValue(this.subscriptionId(), 'the subscription id');
+        const rg = asNameValue(this.resourceGroupName(), 'the resource group name');
+        const k = this.parent ? `resourceGroup(${keyOf(rg)})` : 'resourceGroup()';
+        this.rgObj = {
+          id: symbolicConcat(['/subscriptions/', sid, '/resourceGroups/', rg]),
+          name: rg,
+          type: 'Microsoft.Resources/resourceGroups',
+          location: new Unknown(`${k}.location`, 'the resource group location is not known statically'),
+          managedBy: new Unknown(`${k}.managedBy`, 'not known statically'),
+          tags: new Unknown(`${k}.tags`, 'the resource group tags are not known statically'),
+          properties: { provisioningState: 'Succeeded' },
+        };
+      }
+    }
+    return this.rgObj;
+  }
+
+  /** Prefix of resource ids in this scope ("/subscriptions/{s}/resourceGroups/{rg}"). */
+  idPrefix(sub?: Value, rg?: Value): StringPart[] {
+    if (this.level === 'resourceGroup' || rg !== undefined) {
+      return [
+        '/subscriptions/',
+        asNameValue(sub ?? this.subscriptionId(), 'the subscription id'),
+        '/resourceGroups/',
+        asNameValue(rg ?? this.resourceGroupName(), 'the resource group name'),
+      ];
+    }
+    if (this.level === 'subscription' || sub !== undefined) {
+      return ['/subscriptions/', asNameValue(sub ?? this.subscriptionId(), 'the subscription id')];
+    }
+    return [];
+  }
+
+  deploymentObject(): Value {
+    const dep = this.deployment;
+    if (!dep) {
+      return {
+        name: new Unknown('deployment().name', 'the deployment name is not known statically'),
+        properties: { templateLink: new Unknown('deployment().properties.templateLink', 'not known statically') },
+        location: new Unknown('deployment().location', 'not known statically'),
+      };
+    }
+    return { name: dep.name, properties: { templateLink: dep.templateLinkValue() } };
+  }
+
+  /** Symbolic-name or name lookup local to this scope (for reference(), dependsOn). */
+  findLocal(v: Value): ResourceImpl[] | undefined {
+    if (typeof v !== 'string') return undefined;
+    const bySym = this.bySymbol.get(v) ?? this.bySymbol.get(lower(v));
+    if (bySym) return bySym;
+    const m = /^(.*)\[(\d+)\]$/.exec(v);
+    if (m) {
+      const all = this.bySymbol.get(m[1]) ?? this.bySymbol.get(lower(m[1]));
+      const r = all?.[Number(m[2])];
+      if (r) return [r];
+    }
+    const loop = this.byLoop.get(lower(v));
+    if (loop) return loop;
+    return undefined;
+  }
+}
+
+function describeCount(node: Node): string {
+  const s = str(node);
+  if (s !== undefined) {
+    const m = /parameters\('([^']+)'\)/i.exec(s) ?? /variables\('([^']+)'\)/i.exec(s);
+    if (m) return `${/^\[?\s*length/i.test(s) || s.includes('length(') ? '' : ''}${/parameters/i.test(m[0]) ? 'parameter' : 'variable'} '${m[1]}'`;
+    return shortText(s, 60);
+  }
+  return String(node.value);
+}
+
+function isPropertyCopy(node: Node): boolean {
+  const els = items(node);
+  return els.length > 0 && els.every((e) => e.type === 'object' && prop(e, 'name') !== undefined && prop(e, 'input') !== undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class Ctx implements EvalContext {
+  constructor(
+    private readonly scope: ScopeImpl,
+    private readonly env: Env,
+  ) {}
+  parameter(name: string): Value {
+    if (this.env.fnArgs) {
+      const v = this.env.fnArgs.get(lower(String(name)));
+      return v !== undefined ? v : new Unknown(`fnparam(${name})`, `'${name}' is not a parameter of the function`);
+    }
+    return this.scope.param(name);
+  }
+  variable(name: string): Value {
+    if (this.env.fnArgs) return new Unknown(`variables('${name}')`, 'user functions cannot use variables');
+    return this.scope.variable(name, this.env);
+  }
+  userFunction(namespace: string, name: string): UserFunction | undefined {
+    return this.scope.userFunction(namespace, name);
+  }
+  copyIndex(loopName?: string): Value {
+    const e = this.env.copy;
+    const v = e?.lookup(loopName);
+    if (v !== undefined) return v;
+    return new Unknown(
+      `${this.scope.keyPrefix}copyIndex(${loopName ? `'${loopName}'` : ''})`,
+      loopName ? `copyIndex('${loopName}') is used outside that loop` : 'copyIndex() is used outside a copy loop',
+    );
+  }
+  reference(target: Value, full: boolean): Value {
+    if (this.env.fnArgs) return new Unknown(`reference(${keyOf(target)})`, 'user functions cannot use reference()');
+    return this.scope.t.reference(this.scope, target, full);
+  }
+  resourceInfo(symbolicName: string): Value {
+    return this.scope.t.resourceInfo(this.scope, symbolicName);
+  }
+  subscription(): Value {
+    return this.scope.subscription();
+  }
+  resourceGroup(): Value {
+    return this.scope.resourceGroup();
+  }
+  deployment(): Value {
+    return this.scope.deploymentObject();
+  }
+  managementGroup(): Value {
+    return {
+      id: new Unknown('managementGroup().id', 'the management group is not known statically'),
+      name: new Unknown('managementGroup().name', 'the management group is not known statically'),
+      type: 'Microsoft.Management/managementGroups',
+      properties: new Unknown('managementGroup().properties', 'not known statically'),
+    };
+  }
+  tenant(): Value {
+    return {
+      tenantId: new Unknown('tenant().tenantId', 'the tenant is not known statically'),
+      displayName: new Unknown('tenant().displayName', 'not known statically'),
+      countryCode: new Unknown('tenant().countryCode', 'not known statically'),
+    };
+  }
+  environment(): Value {
+    return new Unknown('environment()', 'the Azure cloud environment is not known statically');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class ResourceImpl implements Resource {
+  scope: ScopeImpl;
+  node: Node;
+  symbolicName?: string;
+  type: string;
+  apiVersion?: string;
+  existing: boolean;
+  copyIndex?: number;
+  copyCountUnknown?: boolean;
+  inline?: boolean;
+  /** The explicit parent of a nested child resource or an inline subnet. */
+  explicitParent?: ResourceImpl;
+  readonly env: Env;
+  /** Scope of a nested / linked deployment's template. */
+  innerScope?: ScopeImpl;
+  /** Why a deployment has no inner scope (templateLink.uri, unreadable file, cycle). */
+  innerUnavailable?: string;
+  /** Inline subnet pseudo-resource: its name segment, properties and element. */
+  inlineData?: { name: Value; element: ValueObject };
+  order = 0;
+  private _name?: Value;
+  private _id?: Value;
+  private _condition?: Value;
+  private _parent?: ResourceImpl | null;
+  private _props?: Value;
+  private _propsBusy = false;
+  private _deps?: ResourceImpl[];
+  private _segments?: Value[];
+  private readonly members = new Map<string, Value>();
+
+  constructor(
+    readonly t: TemplateImpl,
+    scope: ScopeImpl,
+    node: Node,
+    type: string,
+    env: Env,
+    extra: Partial<Pick<ResourceImpl, 'symbolicName' | 'copyIndex' | 'copyCountUnknown' | 'inline' | 'explicitParent' | 'inlineData'>> = {},
+  ) {
+    this.scope = scope;
+    this.node = node;
+    this.type = type;
+    this.env = env;
+    Object.assign(this, extra);
+    this.apiVersion = extra.inlineData ? extra.explicitParent?.apiVersion : str(prop(node, 'apiVersion'));
+    const ex = extra.inlineData ? undefined : prop(node, 'existing');
+    this.existing = !!ex && ex.type === 'boolean' && ex.value === true;
+  }
+
+  get name(): Value {
+    if (this._name === undefined) {
+      this._name = null;
+      let v: Value;
+      if (this.inlineData) {
+        const p = this.explicitParent!;
+        v = symbolicConcat([asNameValue(p.name, 'the VNet name'), '/', asNameValue(this.inlineData.name, 'the subnet name')]);
+      } else {
+        const nn = prop(this.node, 'name');
+        const own = nn ? this.evalMember(nn) : new Unknown(`${this.scope.keyPrefix}noname`, 'the resource has no name');
+        const p = this.explicitParent;
+        if (p && this.composedFromParent) {
+          v = symbolicConcat([asNameValue(p.name, 'the parent name'), '/', asNameValue(own, 'the resource name')]);
+        } else {
+          v = asNameValue(own, 'the resource name');
+        }
+      }
+      this._name = v;
+    }
+    return this._name;
+  }
+  set name(v: Value) {
+    this._name = v;
+  }
+
+  /** True when type and name of this nested child were composed from the parent's. */
+  composedFromParent = false;
+
+  nameSegments(): Value[] {
+    if (!this._segments) this._segments = nameSegments(this.name);
+    return this._segments;
+  }
+
+  private _sub?: Value;
+  private _rg?: Value | null;
+  subscriptionIdValue(): Value {
+    if (this._sub === undefined) {
+      this._sub = this.rawMember('subscriptionId') !== undefined ? this.member('subscriptionId') : this.scope.subscriptionId();
+    }
+    return this._sub;
+  }
+  resourceGroupValue(): Value | undefined {
+    if (this._rg === undefined) {
+      if (this.rawMember('resourceGroup') !== undefined) this._rg = this.member('resourceGroup');
+      else if (this.scope.level !== 'resourceGroup') this._rg = null;
+      else this._rg = this.scope.resourceGroupName();
+      // a literal null resource group is stored as the JS null sentinel only when absent
+      if (this._rg === null && this.rawMember('resourceGroup') !== undefined) this._rg = new Unknown('invalid-rg', 'the resource group is null');
+    }
+    return this._rg === null ? undefined : this._rg;
+  }
+
+  isDeployment(): boolean {
+    return lower(this.type) === DEPLOYMENTS;
+  }
+
+  get id(): Value {
+    if (this._id === undefined) {
+      this._id = null;
+      this._id = this.computeId();
+    }
+    return this._id;
+  }
+  set id(v: Value) {
+    this._id = v;
+  }
+
+  private computeId(): Value {
+    const scopeNode = this.inlineData ? undefined : prop(this.node, 'scope');
+    if (scopeNode) {
+      let sv = this.evalMember(scopeNode);
+      if (typeof sv === 'string' && !sv.startsWith('/')) {
+        const r = this.t.resolveIn(sv, this.scope);
+        if (r.kind === 'resource') sv = r.resource.id;
+      }
+      if (typeof sv === 'string' || isUnknown(sv)) {
+        const prefix: StringPart[] = typeof sv === 'string' && !sv.startsWith('/') ? [...this.scope.idPrefix(), '/providers/', sv] : [sv];
+        return composeId(prefix, this.type, this.nameSegments());
+      }
+    }
+    const subOwn = this.rawMember('subscriptionId') !== undefined ? this.member('subscriptionId') : undefined;
+    const rgOwn = this.rawMember('resourceGroup') !== undefined ? this.member('resourceGroup') : undefined;
+    return composeId(this.scope.idPrefix(subOwn, rgOwn), this.type, this.nameSegments());
+  }
+
+  get parent(): Resource | undefined {
+    if (this._parent === undefined) {
+      this._parent = null;
+      this._parent = this.explicitParent ?? this.t.findParent(this) ?? null;
+    }
+    return this._parent ?? undefined;
+  }
+  set parent(_v: Resource | undefined) {
+    /* read-only in practice */
+  }
+
+  get condition(): Value {
+    if (this._condition === undefined) {
+      this._condition = true;
+      let v: Value = true;
+      const cn = this.inlineData ? undefined : prop(this.node, 'condition');
+      if (cn) v = this.evalMember(cn);
+      const p = this.explicitParent;
+      if (v === true && p) v = p.condition;
+      this._condition = v;
+    }
+    return this._condition;
+  }
+  set condition(v: Value) {
+    this._condition = v;
+  }
+
+  private evalMember(node: Node): Value {
+    return this.scope.guarded('a resource member', () => this.scope.evalNode(node, this.env, 0));
+  }
+
+  private readonly raw = new Map<string, Node | undefined>();
+  rawMember(name: string): Node | undefined {
+    if (this.inlineData) return undefined;
+    const l = lower(name);
+    if (this.raw.has(l)) return this.raw.get(l);
+    const n = prop(this.node, name);
+    this.raw.set(l, n);
+    return n;
+  }
+
+  member(name: string): Value {
+    const l = lower(name);
+    if (this.members.has(l)) return this.members.get(l)!;
+    let v: Value = null;
+    if (this.inlineData) {
+      const el = this.inlineData.element;
+      const key = Object.keys(el).find((k) => lower(k) === l);
+      v = key !== undefined ? el[key] : null;
+      if (l === 'name') v = this.inlineData.name;
+    } else {
+      const n = prop(this.node, name);
+      if (l === 'properties') v = this.propsValue();
+      else if (n) {
+        this.members.set(l, new Unknown(`${this.scope.keyPrefix}cycle(member ${name})`, `the member '${name}' depends on itself`));
+        v = this.evalMember(n);
+      }
+    }
+    this.members.set(l, v);
+    return v;
+  }
+
+  location(): Value {
+    if (this.inlineData) return this.explicitParent!.location();
+    return this.member('location');
+  }
+
+  sku(): Value {
+    return this.member('sku');
+  }
+
+  propsValue(): Value {
+    if (this._props !== undefined) return this._props;
+    if (this.inlineData) {
+      const p = Object.keys(this.inlineData.element).find((k) => lower(k) === 'properties');
+      const v = p !== undefined ? this.inlineData.element[p] : {};
+      this._props = v;
+      return v;
+    }
+    if (this._propsBusy) return new Unknown(`${this.scope.keyPrefix}cycle(properties)`, 'the resource properties depend on themselves');
+    this._propsBusy = true;
+    try {
+      const pn = prop(this.node, 'properties');
+      let v: Value;
+      if (pn && pn.type === 'object' && this.isDeployment()) {
+        // The inline template is not evaluated in this scope (its expressions belong to the
+        // inner scope): it is exposed lazily as literal JSON.
+        const o: ValueObject = {};
+        this.t.setOrigin(o, { file: this.scope.file.file, node: pn, literal: true });
+        for (const [k, n] of entries(pn)) {
+          if (lower(k) === 'template') {
+            let cached: Value | undefined;
+            Object.defineProperty(o, k, {
+              enumerable: true,
+              configurable: true,
+              get: () => (cached === undefined ? (cached = literalValue(n)) : cached),
+            });
+          } else {
+            setProp(o, k, this.evalMember(n));
+          }
+        }
+        v = o;
+      } else {
+        v = pn ? this.evalMember(pn) : {};
+      }
+      this._props = v;
+      return v;
+    } finally {
+      this._propsBusy = false;
+    }
+  }
+
+  properties(): ValueObject {
+    const v = this.propsValue();
+    if (isObject(v)) return v;
+    const o: ValueObject = {};
+    this.t.setOrigin(o, { file: this.scope.file.file, node: prop(this.node, 'properties') ?? this.node, literal: false, via: 'not an object' });
+    return o;
+  }
+
+  dependsOn(): Resource[] {
+    if (this._deps) return this._deps;
+    this._deps = [];
+    const out: ResourceImpl[] = [];
+    const seen = new Set<ResourceImpl>();
+    const dn = this.rawMember('dependsOn');
+    if (dn) {
+      const v = this.member('dependsOn');
+      const list = Array.isArray(v) ? v : [v];
+      for (const d of list) {
+        for (const r of this.t.resolveDependency(d, this.scope)) {
+          if (r !== this && !seen.has(r)) {
+            seen.add(r);
+            out.push(r);
+          }
+        }
+      }
+    }
+    this._deps = out;
+    return out;
+  }
+
+  templateLinkValue(): Value {
+    const props = this.rawMember('properties');
+    const tl = prop(props, 'templateLink');
+    if (!tl) return null;
+    return this.scope.guarded('templateLink', () => this.scope.evalNode(tl, this.env, 0));
+  }
+
+  /** What `reference(this)` returns. */
+  referenceValue(full: boolean): Value {
+    let state: Value;
+    if (this.isDeployment()) {
+      const outputs: Value = this.innerScope
+        ? this.innerScope.outputsObject()
+        : new Unknown(`reference(${keyOf(this.id)}).outputs`, this.innerUnavailable ?? 'the deployment template is not available');
+      state = { outputs, provisioningState: 'Succeeded' };
+    } else {
+      const p = this.propsValue();
+      if (isUnknown(p)) return p;
+      state = isObject(p) ? p : {};
+    }
+    if (full) {
+      const o: ValueObject = {
+        id: this.id,
+        name: this.name,
+        type: this.type,
+        apiVersion: this.apiVersion ?? null,
+        location: this.location(),
+        sku: this.sku(),
+        properties: state,
+      };
+      for (const extra of ['kind', 'zones', 'tags', 'identity', 'plan']) {
+        if (this.rawMember(extra)) o[extra] = this.member(extra);
+      }
+      return o;
+    }
+    if (!isObject(state)) return state;
+    const o: ValueObject = {};
+    for (const k of Object.keys(state)) setProp(o, k, state[k]);
+    if (!('id' in o)) o.id = this.id;
+    if (!('name' in o)) o.name = this.name;
+    if (!('type' in o)) o.type = this.type;
+    const org = this.t.originOf(state);
+    if (org) this.t.setOrigin(o, org);
+    return o;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class TemplateImpl implements Template {
+  main: SourceFile;
+  files = new Map<string, SourceFile>();
+  root: ScopeImpl;
+  diagnostics: { message: string; origin?: Origin }[] = [];
+  scopeCounter = 0;
+  evalDepth = 0;
+  readonly copyLimit: number;
+  private readonly origins = new WeakMap<object, Origin>();
+  private readonly keyOrigins = new WeakMap<object, Map<string, Origin>>();
+  private readonly opts: BuildOptions;
+  private built = false;
+  private building = false;
+  private all: ResourceImpl[] = [];
+  private byType = new Map<string, ResourceImpl[]>();
+  private nameIndex?: Map<string, ResourceImpl[]>;
+  private resourceCapHit = false;
+
+  constructor(opts: BuildOptions) {
+    this.opts = opts;
+    const cl = opts.copyLimit;
+    this.copyLimit = typeof cl === 'number' && cl >= 0 && Number.isFinite(cl) ? Math.floor(cl) : DEFAULT_COPY_LIMIT;
+    const src = parseSource(String(opts.file ?? ''), typeof opts.text === 'string' ? opts.text : '');
+    this.main = { file: src.file, text: src.text, root: src.root, parseErrors: src.parseErrors };
+    this.files.set(this.main.file, this.main);
+    if (src.refused) {
+      this.diagnostics.push({ message: src.refused.message });
+    }
+    const rootNode: Node =
+      src.root && src.root.type === 'object' ? src.root : { type: 'object', offset: 0, length: 0, children: [] } as unknown as Node;
+    if (src.root && src.root.type !== 'object') this.diagnostics.push({ message: 'the document is not a JSON object' });
+    const schema = lower(str(prop(rootNode, '$schema')) ?? '');
+    const level: Level = schema.includes('subscriptiondeploymenttemplate')
+      ? 'subscription'
+      : schema.includes('managementgroupdeploymenttemplate')
+        ? 'managementGroup'
+        : schema.includes('tenantdeploymenttemplate')
+          ? 'tenant'
+          : 'resourceGroup';
+    const supplied = this.readParameters();
+    this.root = new ScopeImpl(this, this.main, rootNode, { level, supply: (n) => supplied.get(lower(n)) });
+    if (this.main.root && detectKindOfRoot(this.main.root) === 'parameters') {
+      this.diagnostics.push({ message: 'the document is a parameter file, not a template' });
+    }
+  }
+
+  private readParameters(): Map<string, { value: Value; origin?: Origin }> {
+    const out = new Map<string, { value: Value; origin?: Origin }>();
+    const pf = this.opts.parametersFile;
+    if (!pf) return out;
+    const text = this.read(pf);
+    if (text === undefined) {
+      this.diagnostics.push({ message: `the parameter file '${pf}' could not be read` });
+      return out;
+    }
+    const src = parseSource(pf, text);
+    this.files.set(pf, { file: pf, text, root: src.root, parseErrors: src.parseErrors });
+    if (src.refused) this.diagnostics.push({ message: `parameter file '${pf}': ${src.refused.message}` });
+    for (const [k, e] of parameterEntries(src.root)) {
+      out.set(k, { value: e.value, origin: e.node ? { file: pf, node: e.node, literal: !isUnknown(e.value) } : undefined });
+      if (e.node && typeof e.value === 'object' && e.value !== null && !isUnknown(e.value)) this.markLiteralTree(e.value, e.node, pf);
+    }
+    return out;
+  }
+
+  /** Origins for a literal value read without evaluation (parameter files). */
+  private markLiteralTree(v: Value, node: Node, file: string, depth = 0): void {
+    if (depth > 200 || typeof v !== 'object' || v === null || isUnknown(v)) return;
+    this.setOrigin(v, { file, node, literal: true });
+    if (Array.isArray(v)) {
+      items(node).forEach((n, i) => this.markLiteralTree(v[i], n, file, depth + 1));
+    } else {
+      for (const [k, n] of entries(node)) this.markLiteralTree((v as ValueObject)[k], n, file, depth + 1);
+    }
+  }
+
+  read(p: string): string | undefined {
+    const rf = this.opts.readFile;
+    if (!rf) return undefined;
+    try {
+      const t = rf(p);
+      return typeof t === 'string' ? t : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // -- origins --------------------------------------------------------------------------------
+
+  setOrigin(v: object, o: Origin): void {
+    this.origins.set(v, o);
+  }
+
+  setKeyOrigin(obj: object, key: string, o: Origin): void {
+    let m = this.keyOrigins.get(obj);
+    if (!m) this.keyOrigins.set(obj, (m = new Map()));
+    m.set(key, o);
+  }
+
+  originOf(value: Value): Origin | undefined {
+    if (typeof value !== 'object' || value === null || isUnknown(value)) return undefined;
+    return this.origins.get(value);
+  }
+
+  propertyOrigin(obj: ValueObject, key: string): Origin | undefined {
+    if (!isObject(obj)) return undefined;
+    const ko = this.keyOrigins.get(obj);
+    if (ko) {
+      const k = ko.get(key) ?? [...ko.entries()].find(([kk]) => lower(kk) === lower(key))?.[1];
+      if (k) return k;
+    }
+    const o = this.origins.get(obj);
+    if (!o) return undefined;
+    if (o.node.type !== 'object') return { ...o };
+    const vn = prop(o.node, key);
+    if (!vn) return undefined;
+    const s = str(vn);
+    const expr = s !== undefined && isExpression(s);
+    return {
+      file: o.file,
+      node: vn,
+      literal: o.literal && !expr,
+      via: o.via ?? (expr ? `produced by the expression ${shortText(s!)}` : undefined),
+    };
+  }
+
+  /** Deep copy of an expression's object/array result, each container marked with `origin`. */
+  markClone(v: Value, origin: Origin, depth = 0): Value {
+    if (typeof v !== 'object' || v === null || isUnknown(v)) return v;
+    if (depth > 64) return v;
+    if (Array.isArray(v)) {
+      const a = v.map((x) => this.markClone(x, origin, depth + 1));
+      this.origins.set(a, origin);
+      return a;
+    }
+    const o: ValueObject = {};
+    for (const k of Object.keys(v)) setProp(o, k, this.markClone(v[k], origin, depth + 1));
+    this.origins.set(o, origin);
+    return o;
+  }
+
+  equal(a: Value, b: Value, ignoreCase?: boolean): Tri {
+    return valuesEqual(a, b, { ignoreCase });
+  }
+
+  // -- copy counts ----------------------------------------------------------------------------
+
+  /** Number of instances for a copy count value; undefined when not known. */
+  copyCount(count: Value, loop: string, node: Node, file: string): number | undefined {
+    let n: number | undefined;
+    if (typeof count === 'number' && Number.isFinite(count)) n = Math.max(0, Math.floor(count));
+    else if (typeof count === 'string' && /^\s*\d+\s*$/.test(count)) n = Number(count);
+    if (n === undefined) return undefined;
+    if (n > this.copyLimit) {
+      this.diagnostics.push({
+        message: `copy loop '${loop}' has ${n} instances; only the first ${this.copyLimit} are analyzed`,
+        origin: { file, node, literal: false },
+      });
+      n = this.copyLimit;
+    }
+    return n;
+  }
+
+  // -- resources ------------------------------------------------------------------------------
+
+  get resources(): Resource[] {
+    this.ensureResources();
+    return this.all;
+  }
+  set resources(_v: Resource[]) {
+    /* computed */
+  }
+
+  resourcesOfType(type: string): Resource[] {
+    this.ensureResources();
+    return this.byType.get(lower(String(type))) ?? [];
+  }
+
+  private ensureResources(): void {
+    if (this.built || this.building) return;
+    this.building = true;
+    try {
+      this.collectScope(this.root);
+      // phase 2: inline subnets of every VNet, placed right after their VNet
+      const withInline: ResourceImpl[] = [];
+      const real = this.all.slice();
+      for (const r of real) {
+        withInline.push(r);
+        if (lower(r.type) === VNETS && !r.existing) {
+          for (const s of this.inlineSubnets(r)) {
+            withInline.push(s);
+            this.index(s);
+          }
+        }
+      }
+      this.all = withInline;
+      this.all.forEach((r, i) => (r.order = i));
+    } catch (e) {
+      this.diagnostics.push({ message: `the template model is incomplete: ${(e as Error)?.message ?? e}` });
+    } finally {
+      this.building = false;
+      this.built = true;
+    }
+  }
+
+  private index(r: ResourceImpl): void {
+    const k = lower(r.type);
+    let l = this.byType.get(k);
+    if (!l) this.byType.set(k, (l = []));
+    l.push(r);
+    this.nameIndex = undefined;
+  }
+
+  private add(r: ResourceImpl): boolean {
+    if (this.all.length >= MAX_RESOURCES) {
+      if (!this.resourceCapHit) {
+        this.resourceCapHit = true;
+        this.diagnostics.push({ message: `more than ${MAX_RESOURCES} resources; the rest are not analyzed` });
+      }
+      return false;
+    }
+    this.all.push(r);
+    r.scope.resources.push(r);
+    this.index(r);
+    return true;
+  }
+
+  private collectScope(scope: ScopeImpl): void {
+    const rn = prop(scope.templateNode, 'resources');
+    if (!rn) return;
+    if (rn.type === 'array') {
+      for (const el of items(rn)) this.declare(scope, el, undefined, undefined, {});
+    } else if (rn.type === 'object') {
+      for (const [sym, el] of entries(rn)) this.declare(scope, el, sym, undefined, {});
+    }
+  }
+
+  private declare(scope: ScopeImpl, node: Node, sym: string | undefined, parent: ResourceImpl | undefined, env: Env): void {
+    if (node.type !== 'object' || this.resourceCapHit) return;
+    let type = str(prop(node, 'type'));
+    if (type === undefined) {
+      this.diagnostics.push({ message: 'a resource has no literal type; it is ignored', origin: { file: scope.file.file, node, literal: true } });
+      return;
+    }
+    const at = type.indexOf('@');
+    if (at > 0) type = type.slice(0, at);
+    let composed = false;
+    if (parent) {
+      const pt = parent.type;
+      if (!type.includes('/')) {
+        type = `${pt}/${type}`;
+        composed = true;
+      } else if (!lower(type).startsWith(lower(pt) + '/')) {
+        // a nested resource with an unrelated full type (allowed by ARM for extension-like children)
+        composed = false;
+      }
+    }
+    const copyNode = prop(node, 'copy');
+    const instances: { env: Env; copyIndex?: number; unknown?: boolean }[] = [];
+    if (copyNode && copyNode.type === 'object') {
+      const loopName = str(prop(copyNode, 'name')) ?? sym ?? 'copy';
+      const countNode = prop(copyNode, 'count');
+      const count = countNode ? scope.guarded('a copy count', () => scope.evalNode(countNode, env, 0)) : 0;
+      const n = this.copyCount(count, loopName, copyNode, scope.file.file);
+      if (n === undefined) {
+        const idx = new Unknown(
+          `${scope.keyPrefix}copyIndex('${loopName}')`,
+          `the number of '${loopName}' instances is not known (${isUnknown(count) ? count.reason : 'count is not a number'})`,
+        );
+        instances.push({ env: { ...env, copy: new CopyEnv(env.copy, lower(loopName), idx, true) }, unknown: true });
+      } else {
+        for (let i = 0; i < n; i++) instances.push({ env: { ...env, copy: new CopyEnv(env.copy, lower(loopName), i, true) }, copyIndex: i });
+      }
+      // remember the loop name for dependsOn
+      const ln = lower(loopName);
+      if (!scope.byLoop.has(ln)) scope.byLoop.set(ln, []);
+      const loopList = scope.byLoop.get(ln)!;
+      this.expandInstances(scope, node, sym, parent, type, composed, instances, loopList);
+    } else {
+      instances.push({ env });
+      this.expandInstances(scope, node, sym, parent, type, composed, instances, undefined);
+    }
+  }
+
+  private expandInstances(
+    scope: ScopeImpl,
+    node: Node,
+    sym: string | undefined,
+    parent: ResourceImpl | undefined,
+    type: string,
+    composed: boolean,
+    instances: { env: Env; copyIndex?: number; unknown?: boolean }[],
+    loopList: ResourceImpl[] | undefined,
+  ): void {
+    for (const inst of instances) {
+      const r = new ResourceImpl(this, scope, node, type, inst.env, {
+        symbolicName: sym,
+        copyIndex: inst.copyIndex,
+        copyCountUnknown: inst.unknown ? true : undefined,
+        explicitParent: parent,
+      });
+      r.composedFromParent = composed;
+      if (!this.add(r)) return;
+      loopList?.push(r);
+      if (sym !== undefined) {
+        let l = scope.bySymbol.get(sym);
+        if (!l) scope.bySymbol.set(sym, (l = []));
+        l.push(r);
+        if (sym !== lower(sym)) {
+          let ll = scope.bySymbol.get(lower(sym));
+          if (!ll) scope.bySymbol.set(lower(sym), (ll = []));
+          ll.push(r);
+        }
+      }
+      // nested child resources
+      const children = prop(node, 'resources');
+      if (children && children.type === 'array') {
+        for (const c of items(children)) this.declare(scope, c, undefined, r, inst.env);
+      } else if (children && children.type === 'object') {
+        for (const [csym, c] of entries(children)) this.declare(scope, c, csym, r, inst.env);
+      }
+      if (lower(type) === DEPLOYMENTS) this.deploymentScope(r);
+    }
+  }
+
+  private deploymentScope(r: ResourceImpl): void {
+    const scope = r.scope;
+    const props = prop(r.node, 'properties');
+    const tplNode = prop(props, 'template');
+    const link = prop(props, 'templateLink');
+    if (scope.depth + 1 > MAX_SCOPE_DEPTH) {
+      r.innerUnavailable = `nested deployments deeper than ${MAX_SCOPE_DEPTH} levels are not analyzed`;
+      this.diagnostics.push({ message: r.innerUnavailable, origin: { file: scope.file.file, node: r.node, literal: true } });
+      return;
+    }
+    const depLevel = (): Level => {
+      if (prop(r.node, 'resourceGroup')) return 'resourceGroup';
+      if (prop(r.node, 'subscriptionId') && (scope.level === 'managementGroup' || scope.level === 'tenant')) return 'subscription';
+      return scope.level;
+    };
+    const innerSupply = (name: string): { value: Value; origin?: Origin } | undefined => {
+      const pn = prop(props, 'parameters');
+      if (!pn) return undefined;
+      if (pn.type === 'object') {
+        const entry = prop(pn, name);
+        if (!entry) return undefined;
+        const vn = prop(entry, 'value');
+        if (vn) {
+          const v = scope.guarded(`parameter '${name}' of a deployment`, () => scope.evalNode(vn, r.env, 0));
+          const s = str(vn);
+          const literal = !(s !== undefined && isExpression(s));
+          return { value: v, origin: { file: scope.file.file, node: vn, literal, via: literal ? undefined : 'passed by the parent deployment' } };
+        }
+        if (prop(entry, 'reference')) {
+          return { value: new Unknown(`${keyOf(r.id)}.parameters('${name}')`, `parameter '${name}' is a Key Vault reference`) };
+        }
+        return undefined;
+      }
+      if (pn.type === 'string') {
+        const all = scope.guarded('deployment parameters', () => scope.evalNode(pn, r.env, 0));
+        if (isObject(all)) {
+          const key = Object.keys(all).find((k) => lower(k) === lower(name));
+          const e = key !== undefined ? all[key] : undefined;
+          if (isObject(e) && 'value' in e) return { value: e.value, origin: { file: scope.file.file, node: pn, literal: false, via: 'passed by the parent deployment' } };
+          return undefined;
+        }
+        return { value: new Unknown(`${keyOf(r.id)}.parameters('${name}')`, 'the deployment parameters are not known statically') };
+      }
+      return undefined;
+    };
+    if (tplNode && tplNode.type === 'object') {
+      const scopeOpt = lower(str(prop(prop(props, 'expressionEvaluationOptions'), 'scope')) ?? 'outer');
+      const outer = scopeOpt !== 'inner';
+      const inner = new ScopeImpl(this, scope.file, tplNode, {
+        parent: scope,
+        deployment: r,
+        outer,
+        level: depLevel(),
+        supply: outer ? undefined : innerSupply,
+      });
+      r.innerScope = inner;
+      this.collectScope(inner);
+      return;
+    }
+    if (link) {
+      const rel = prop(link, 'relativePath');
+      if (rel) {
+        const relV = scope.guarded('templateLink.relativePath', () => scope.evalNode(rel, r.env, 0));
+        if (typeof relV !== 'string') {
+          r.innerUnavailable = 'the linked template path is not known statically';
+          this.diagnostics.push({ message: r.innerUnavailable, origin: { file: scope.file.file, node: rel, literal: false } });
+          return;
+        }
+        const target = resolveRelative(scope.file.file, relV);
+        for (let s: ScopeImpl | undefined = scope; s; s = s.parent) {
+          if (s.file.file === target) {
+            r.innerUnavailable = `linked template cycle: '${relV}' is already being deployed by an enclosing template`;
+            this.diagnostics.push({ message: r.innerUnavailable, origin: { file: scope.file.file, node: rel, literal: true } });
+            return;
+          }
+        }
+        let sf = this.files.get(target);
+        if (!sf) {
+          const text = this.read(target);
+          if (text === undefined) {
+            r.innerUnavailable = `the linked template '${relV}' could not be read`;
+            this.diagnostics.push({ message: r.innerUnavailable, origin: { file: scope.file.file, node: rel, literal: true } });
+            return;
+          }
+          const src = parseSource(target, text);
+          sf = { file: target, text, root: src.root, parseErrors: src.parseErrors };
+          this.files.set(target, sf);
+          if (src.refused) this.diagnostics.push({ message: `linked template '${relV}': ${src.refused.message}` });
+        }
+        if (!sf.root || sf.root.type !== 'object') {
+          r.innerUnavailable = `the linked template '${relV}' is not a JSON object`;
+          this.diagnostics.push({ message: r.innerUnavailable, origin: { file: scope.file.file, node: rel, literal: true } });
+          return;
+        }
+        const inner = new ScopeImpl(this, sf, sf.root, { parent: scope, deployment: r, outer: false, level: depLevel(), supply: innerSupply });
+        r.innerScope = inner;
+        this.collectScope(inner);
+        return;
+      }
+      if (prop(link, 'uri')) {
+        r.innerUnavailable = 'the linked template is referenced by URI, which is never fetched';
+      } else if (prop(link, 'id')) {
+        r.innerUnavailable = 'the linked template is a template spec, which is not read';
+      } else {
+        r.innerUnavailable = 'the templateLink has no relativePath';
+      }
+      this.diagnostics.push({ message: r.innerUnavailable, origin: { file: scope.file.file, node: link, literal: true } });
+      return;
+    }
+    r.innerUnavailable = 'the deployment has no template';
+  }
+
+  private inlineSubnets(vnet: ResourceImpl): ResourceImpl[] {
+    const out: ResourceImpl[] = [];
+    const props = vnet.properties();
+    const key = Object.keys(props).find((k) => lower(k) === 'subnets');
+    if (key === undefined) return out;
+    const subnets = props[key];
+    if (!Array.isArray(subnets)) return out;
+    for (const el of subnets) {
+      if (!isObject(el)) continue;
+      const nk = Object.keys(el).find((k) => lower(k) === 'name');
+      const name: Value = nk !== undefined ? el[nk] : new Unknown(`${keyOf(vnet.id)}.subnets[?].name`, 'the subnet has no name');
+      const node = this.originOf(el)?.node ?? this.originOf(subnets)?.node ?? vnet.node;
+      const s = new ResourceImpl(this, vnet.scope, node, SUBNETS, vnet.env, {
+        inline: true,
+        explicitParent: vnet,
+        inlineData: { name, element: el },
+      });
+      s.composedFromParent = true;
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** The parent of a top-level child resource ("vnet/subnet"), by type and name prefix. */
+  findParent(r: ResourceImpl): ResourceImpl | undefined {
+    const segs = r.type.split('/');
+    if (segs.length <= 2) return undefined;
+    const ptype = segs.slice(0, -1).join('/');
+    const names = r.nameSegments();
+    if (names.length < 2) return undefined;
+    const res = this.matchByNames(ptype, names.slice(0, -1), r.scope, r.subscriptionIdValue(), r.resourceGroupValue());
+    return res?.resource;
+  }
+
+  private matchByNames(
+    type: string,
+    names: Value[],
+    scope: ScopeImpl | undefined,
+    sub: Value | undefined,
+    rg: Value | undefined,
+  ): { resource: ResourceImpl; certain: boolean } | undefined {
+    this.ensureResources();
+    const cands = this.byType.get(lower(type)) ?? [];
+    let best: { resource: ResourceImpl; certain: boolean } | undefined;
+    for (const c of cands) {
+      if (c.inline) continue;
+      const tri = this.namesTri(c.nameSegments(), names);
+      if (tri === false) continue;
+      let t: Tri = tri;
+      if (sub !== undefined) t = and(t, valuesEqual(c.subscriptionIdValue(), sub, { ignoreCase: true }));
+      if (rg !== undefined) {
+        const crg = c.resourceGroupValue();
+        t = and(t, crg === undefined ? false : valuesEqual(crg, rg, { ignoreCase: true }));
+      }
+      if (t === false) continue;
+      if (t === true && (!scope || c.scope === scope)) return { resource: c, certain: true };
+      if (!best || (t === true && !best.certain)) best = { resource: c, certain: t === true };
+    }
+    return best;
+  }
+
+  private namesTri(a: Value[], b: Value[]): Tri {
+    if (a.length !== b.length) {
+      const opaque = [...a, ...b].some((x) => isUnknown(x) && !x.parts);
+      return opaque ? undefined : false;
+    }
+    let t: Tri = true;
+    for (let i = 0; i < a.length; i++) {
+      const e = valuesEqual(a[i], b[i], { ignoreCase: true });
+      if (e === false) return false;
+      if (e === undefined) t = undefined;
+    }
+    return t;
+  }
+
+  // -- resolution -----------------------------------------------------------------------------
+
+  resolveId(id: Value, expectedType?: string): ResolveResult {
+    try {
+      return this.resolveIn(id, this.root, expectedType);
+    } catch (e) {
+      return { kind: 'unknown', reason: `the id could not be resolved: ${(e as Error)?.message ?? e}` };
+    }
+  }
+
+  resolveIn(id: Value, scope: ScopeImpl, expectedType?: string): ResolveResult {
+    this.ensureResources();
+    if (isObject(id)) {
+      const k = Object.keys(id).find((x) => lower(x) === 'id');
+      if (k === undefined) return { kind: 'unknown', reason: 'the value is an object without an id' };
+      id = id[k];
+    }
+    if (typeof id !== 'string' && !isUnknown(id)) return { kind: 'unknown', reason: 'the value is not a resource id' };
+    if (typeof id === 'string') {
+      const trimmed = id.trim();
+      if (trimmed === '') return { kind: 'unknown', reason: 'the resource id is empty' };
+      if (!trimmed.startsWith('/')) {
+        // symbolic name (languageVersion 2.0), in this scope first, then anywhere
+        const local = scope.findLocal(trimmed) ?? this.findSymbolAnywhere(trimmed);
+        if (local && local.length > 0) {
+          const live = local.filter((r) => r.condition !== false);
+          const pick = live[0] ?? local[0];
+          return { kind: 'resource', resource: pick, certain: local.length === 1 };
+        }
+        const parsed = parseId(trimmed);
+        if (parsed.type && !parsed.malformed) return this.resolveParsed(parsed, expectedType, id);
+        return this.resolveName(trimmed, scope, expectedType);
+      }
+    }
+    const v = id;
+    if (isUnknown(v) && !v.parts) {
+      if (/parameters\('/i.test(v.key)) {
+        return { kind: 'external', type: expectedType, reason: `the id comes from ${v.reason.replace(/ has no value$/, '')} (${v.reason})` };
+      }
+      return { kind: 'unknown', reason: v.reason };
+    }
+    const parsed = parseId(v as string | Unknown);
+    if (parsed.prefixUnknown) {
+      const p = parsed.prefixUnknown;
+      const fromParam = /parameters\('/i.test(p.key);
+      const childType = parsed.childTypes && parsed.childTypes.length ? parsed.childTypes.join('/') : undefined;
+      const reason = `the id is built from ${p.reason}`;
+      if (fromParam) {
+        return {
+          kind: 'external',
+          type: expectedType ?? (childType ? `…/${childType}` : undefined),
+          name: parsed.names.length ? parsed.names[parsed.names.length - 1] : undefined,
+          reason,
+        };
+      }
+      return { kind: 'unknown', reason };
+    }
+    if (parsed.malformed || !parsed.type) {
+      return { kind: 'unknown', reason: parsed.malformed ? 'the value is not a resource id' : 'the resource type of the id is not known statically' };
+    }
+    return this.resolveParsed(parsed, expectedType, v);
+  }
+
+  private resolveParsed(parsed: ParsedId, expectedType: string | undefined, raw: Value): ResolveResult {
+    const type = parsed.type!;
+    const cands = this.byType.get(lower(type)) ?? [];
+    const certain: ResourceImpl[] = [];
+    const possible: ResourceImpl[] = [];
+    for (const c of cands) {
+      let t = this.namesTri(c.nameSegments(), parsed.names);
+      if (t === false) continue;
+      if (parsed.hasSubscription && parsed.subscriptionId !== undefined) {
+        t = and(t, valuesEqual(c.subscriptionIdValue(), parsed.subscriptionId, { ignoreCase: true }));
+      }
+      const crg = c.resourceGroupValue();
+      if (parsed.hasResourceGroup && parsed.resourceGroup !== undefined) {
+        t = and(t, crg === undefined ? false : valuesEqual(crg, parsed.resourceGroup, { ignoreCase: true }));
+      } else if (parsed.hasSubscription && crg !== undefined) {
+        t = false; // a subscription-level id cannot name a resource-group resource
+      }
+      if (t === false) continue;
+      if (t === true) certain.push(c);
+      else possible.push(c);
+    }
+    const rank = (r: ResourceImpl) => (r.existing ? 2 : 0) + (r.inline ? 1 : 0) + (r.condition === false ? 4 : 0);
+    const byRank = (a: ResourceImpl, b: ResourceImpl) => rank(a) - rank(b) || a.order - b.order;
+    if (certain.length > 0) {
+      certain.sort(byRank);
+      // several certain matches that are the same declaration viewed twice (real + inline) count as one
+      const distinct = certain.filter((r) => rank(r) === rank(certain[0]));
+      return { kind: 'resource', resource: certain[0], certain: distinct.length === 1 || certain.every((r) => r.node === certain[0].node) };
+    }
+    if (possible.length === 1) return { kind: 'resource', resource: possible[0], certain: false };
+    if (possible.length > 1) {
+      possible.sort(byRank);
+      return { kind: 'unknown', reason: `the id may name any of ${possible.length} resources of type ${type} in the template` };
+    }
+    void expectedType;
+    void raw;
+    return {
+      kind: 'external',
+      subscriptionId: parsed.subscriptionId,
+      resourceGroup: parsed.resourceGroup,
+      type,
+      name: parsed.names.length === 1 ? parsed.names[0] : symbolicConcat(parsed.names.map((n) => asNameValue(n, 'a name segment')).flatMap((n, i) => (i ? ['/', n] : [n]))),
+      reason: 'the resource is not declared in the template',
+    };
+  }
+
+  private findSymbolAnywhere(name: string): ResourceImpl[] | undefined {
+    const found: ResourceImpl[] = [];
+    const visit = (s: ScopeImpl) => {
+      const l = s.findLocal(name);
+      if (l) found.push(...l);
+    };
+    const scopes = new Set<ScopeImpl>();
+    for (const r of this.all) scopes.add(r.scope);
+    for (const s of scopes) visit(s);
+    return found.length ? found : undefined;
+  }
+
+  /** A bare name ("vnet", "vnet/subnet") or "{type}/{name}" string. */
+  private resolveName(name: string, scope: ScopeImpl, expectedType?: string): ResolveResult {
+    const idx = this.getNameIndex();
+    const hits = (idx.get('s:' + lower(name)) ?? []).filter((r) => !expectedType || lower(r.type) === lower(expectedType));
+    if (hits.length > 0) {
+      const local = hits.filter((r) => r.scope === scope);
+      const pool = local.length ? local : hits;
+      pool.sort((a, b) => (a.inline ? 1 : 0) - (b.inline ? 1 : 0) || a.order - b.order);
+      return { kind: 'resource', resource: pool[0], certain: pool.filter((r) => !r.inline).length <= 1 };
+    }
+    // "{ns}/{type}/{name}" without providers
+    const segs = name.split('/');
+    for (let cut = 2; cut < segs.length; cut++) {
+      const type = segs.slice(0, cut).join('/');
+      if (!segs[0].includes('.')) break;
+      const names = segs.slice(cut);
+      const m = this.matchByNames(type, names, scope, undefined, undefined);
+      if (m) return { kind: 'resource', resource: m.resource, certain: m.certain };
+    }
+    return { kind: 'unknown', reason: `'${shortText(name, 80)}' names no resource of the template` };
+  }
+
+  private getNameIndex(): Map<string, ResourceImpl[]> {
+    if (!this.nameIndex) {
+      const m = new Map<string, ResourceImpl[]>();
+      for (const r of this.all) {
+        const n = r.name;
+        const k = typeof n === 'string' ? 's:' + lower(n) : isUnknown(n) ? 'u:' + n.key : undefined;
+        if (k === undefined) continue;
+        let l = m.get(k);
+        if (!l) m.set(k, (l = []));
+        l.push(r);
+      }
+      this.nameIndex = m;
+    }
+    return this.nameIndex;
+  }
+
+  /** Resolves a dependsOn entry to resources (copy loops and symbolic loops give all instances). */
+  resolveDependency(d: Value, scope: ScopeImpl): ResourceImpl[] {
+    if (typeof d === 'string') {
+      const local = scope.findLocal(d);
+      if (local) return local;
+      if (!d.startsWith('/')) {
+        const r = this.resolveIn(d, scope);
+        return r.kind === 'resource' ? [r.resource as ResourceImpl] : [];
+      }
+    }
+    if (isUnknown(d) && !d.parts) {
+      const hits = this.getNameIndex().get('u:' + d.key);
+      if (hits) return hits;
+    }
+    const r = this.resolveIn(d, scope);
+    if (r.kind === 'resource') return [r.resource as ResourceImpl];
+    if (isUnknown(d)) {
+      const hits = this.getNameIndex().get('u:' + d.key);
+      if (hits) return hits;
+    }
+    return [];
+  }
+
+  /** Target of reference()/resourceInfo(): symbolic name, resource name or id. */
+  private target(scope: ScopeImpl, target: Value): ResourceImpl | undefined {
+    if (isObject(target)) {
+      const k = Object.keys(target).find((x) => lower(x) === 'id');
+      if (k !== undefined) target = target[k];
+    }
+    if (typeof target === 'string') {
+      const local = scope.findLocal(target);
+      if (local && local.length > 0) return local[0];
+    }
+    if (typeof target !== 'string' && !isUnknown(target)) return undefined;
+    if (isUnknown(target) && !target.parts) {
+      const hits = this.getNameIndex().get('u:' + target.key);
+      if (hits && hits.length) return hits.find((r) => r.scope === scope) ?? hits[0];
+      return undefined;
+    }
+    if (isUnknown(target)) {
+      const hits = this.getNameIndex().get('u:' + target.key);
+      if (hits && hits.length) return hits.find((r) => r.scope === scope) ?? hits[0];
+    }
+    const r = this.resolveIn(target, scope);
+    return r.kind === 'resource' ? (r.resource as ResourceImpl) : undefined;
+  }
+
+  reference(scope: ScopeImpl, target: Value, full: boolean): Value {
+    const r = this.target(scope, target);
+    const key = `reference(${keyOf(target)}${full ? ",'Full'" : ''})`;
+    if (!r) return new Unknown(key, `reference(${shortText(keyOf(target), 100)}) names a resource outside the template`);
+    return scope.guarded(`reference to ${typeof r.name === 'string' ? r.name : r.type}`, () => r.referenceValue(full));
+  }
+
+  resourceInfo(scope: ScopeImpl, symbolicName: string): Value {
+    const r = this.target(scope, symbolicName);
+    if (!r) return new Unknown(`resourceInfo(${keyOf(symbolicName)})`, `'${symbolicName}' is not a resource of the template`);
+    const o: ValueObject = { id: r.id, name: r.name, type: r.type, apiVersion: r.apiVersion ?? null };
+    if (r.rawMember('location')) o.location = r.location();
+    return o;
+  }
+}
+
+function and(a: Tri, b: Tri): Tri {
+  if (a === false || b === false) return false;
+  if (a === undefined || b === undefined) return undefined;
+  return true;
+}
+
+/** Resolves a relative path against the file holding the deployment (paths or URIs). */
+export function resolveRelative(file: string, rel: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) {
+    try {
+      return new URL(rel, file).toString();
+    } catch {
+      /* fall through */
+    }
+  }
+  return path.resolve(path.dirname(file), rel);
+}
+
+/** Builds the Template model of a document. Never throws. */
+export function buildTemplate(opts: BuildOptions): Template {
+  try {
+    return new TemplateImpl(opts);
+  } catch (e) {
+    // last resort: an empty model with the error as a diagnostic
+    const t = new TemplateImpl({ file: String(opts?.file ?? ''), text: '' });
+    t.diagnostics.push({ message: `the template could not be modelled: ${(e as Error)?.message ?? e}` });
+    return t;
+  }
+}

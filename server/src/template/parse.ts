@@ -1,0 +1,137 @@
+/**
+ * Parsing of template / parameter documents with jsonc-parser (comments and trailing commas
+ * allowed, as ARM accepts both), guarded against pathological nesting (jsonc-parser's parseTree
+ * recurses), plus small node helpers used by the builder.
+ */
+import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import type { SourceFile } from './model';
+
+/** Documents nested deeper than this are refused (the parser and evaluator recurse per level). */
+export const MAX_NESTING = 400;
+
+/** Result of the nesting pre-check: the deepest level and where it was first exceeded. */
+export function nestingDepth(text: string, limit = MAX_NESTING): { depth: number; exceededAt?: number } {
+  let depth = 0;
+  let max = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // skip string
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i += 2;
+        else if (d === 34 || d === 10 || d === 13) break;
+        else i++;
+      }
+    } else if (c === 47 /* / */ && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 47) {
+        i += 2;
+        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      } else if (d === 42) {
+        const end = text.indexOf('*/', i + 2);
+        i = end < 0 ? n : end + 1;
+      }
+    } else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return { depth: max, exceededAt: i };
+      }
+    } else if (c === 125 || c === 93) {
+      if (depth > 0) depth--;
+    }
+  }
+  return { depth: max };
+}
+
+export interface ParsedSource extends SourceFile {
+  /** Set when the document was refused (too deep); a message for a template diagnostic. */
+  refused?: { message: string; offset: number };
+}
+
+// A tiny cache so that detectDocumentKind + buildTemplate (or two builds of the same text) parse once.
+const cache: { file: string; text: string; parsed: ParsedSource }[] = [];
+const CACHE_SIZE = 6;
+
+/** Parses a document once (cached by file and text); never throws. */
+export function parseSource(file: string, text: string): ParsedSource {
+  if (typeof text !== 'string') text = '';
+  for (let i = 0; i < cache.length; i++) {
+    const c = cache[i];
+    if (c.file === file && c.text === text) {
+      if (i > 0) {
+        cache.splice(i, 1);
+        cache.unshift(c);
+      }
+      return c.parsed;
+    }
+  }
+  const parsed = parseUncached(file, text);
+  cache.unshift({ file, text, parsed });
+  if (cache.length > CACHE_SIZE) cache.pop();
+  return parsed;
+}
+
+function parseUncached(file: string, text: string): ParsedSource {
+  const parseErrors: ParseError[] = [];
+  const depth = nestingDepth(text);
+  if (depth.exceededAt !== undefined) {
+    return {
+      file,
+      text,
+      root: undefined,
+      parseErrors,
+      refused: {
+        message: `the document nests objects/arrays deeper than ${MAX_NESTING} levels; it is not analyzed`,
+        offset: depth.exceededAt,
+      },
+    };
+  }
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  } catch (e) {
+    root = undefined;
+  }
+  return { file, text, root, parseErrors };
+}
+
+/** The value node of property `name` of an object node (exact match first, then case-insensitive). */
+export function prop(node: Node | undefined, name: string): Node | undefined {
+  if (!node || node.type !== 'object' || !node.children) return undefined;
+  let ci: Node | undefined;
+  const lname = name.toLowerCase();
+  for (const p of node.children) {
+    const k = p.children?.[0];
+    const v = p.children?.[1];
+    if (!k || !v || typeof k.value !== 'string') continue;
+    if (k.value === name) return v;
+    if (!ci && k.value.length === lname.length && k.value.toLowerCase() === lname) ci = v;
+  }
+  return ci;
+}
+
+/** [key, value node] pairs of an object node, skipping incomplete properties. */
+export function entries(node: Node | undefined): [string, Node][] {
+  const out: [string, Node][] = [];
+  if (!node || node.type !== 'object' || !node.children) return out;
+  for (const p of node.children) {
+    const k = p.children?.[0];
+    const v = p.children?.[1];
+    if (k && v && typeof k.value === 'string') out.push([k.value, v]);
+  }
+  return out;
+}
+
+/** Literal string value of a node, when it is a string node. */
+export function str(node: Node | undefined): string | undefined {
+  return node && node.type === 'string' && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/** The elements of an array node. */
+export function items(node: Node | undefined): Node[] {
+  return node && node.type === 'array' && node.children ? node.children : [];
+}
