@@ -46,6 +46,8 @@ interface IdRef {
 interface UsageIndex {
   /** Lower-cased last name segment ("apim"), "{key}" for an unknown last segment, "*" when undecidable. */
   byName: Map<string, IdRef[]>;
+  /** Document order of resources, built on first need. */
+  order?: Map<Resource, number>;
 }
 
 const cache = new WeakMap<Template, UsageIndex>();
@@ -109,7 +111,15 @@ export function findSubnetUsers(template: Template, subnet: Resource, exclude: R
     out.push({ resource: subnet, kind: 'delegation', detail: displayValue(dels), certain: false });
   }
   // Document order, for stable output.
-  out.sort((a, b) => order(template, a.resource) - order(template, b.resource));
+  if (out.length > 1) {
+    if (!index.order) {
+      index.order = new Map();
+      template.resources.forEach((r, i) => index.order!.set(r, i));
+    }
+    const ord = index.order;
+    const pos = (r: Resource) => ord.get(r) ?? Number.MAX_SAFE_INTEGER;
+    out.sort((a, b) => pos(a.resource) - pos(b.resource));
+  }
   return out;
 }
 
@@ -145,11 +155,6 @@ function isSameResource(a: Resource, b: Resource): boolean {
   if (a === b) return true;
   if (a.node === b.node && a.copyIndex === b.copyIndex && a.scope === b.scope) return true;
   return false;
-}
-
-function order(template: Template, r: Resource): number {
-  const i = template.resources.indexOf(r);
-  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
 }
 
 function nameKey(v: Value): string {
