@@ -691,3 +691,8 @@ export function evaluateRows(rules: NsgRuleView[], rows: readonly RequirementRow
 export function describeBlocked(v: RowVerdict): string[] {
   return v.blocked.map((b) => `${b.ports.size() === 1 ? 'port' : 'ports'} ${b.portsText} blocked by ${describeRule(b.rule)}`);
 }
+
+/** A rule view from ARM-shape security-rule properties (no template; tests, fix previews). */
+export function ruleFromArmProperties(name: Value, props: ValueObject): NsgRuleView {
+  return ruleFromProps({ kind: 'inline', nameValue: name, literal: true }, props, undefined);
+}

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PortSet, parsePortRange, parsePortRanges, portSetFromValues } from '../../server/src/network/ports';
+import { normalizeProtocol, protocolMatches } from '../../server/src/network/protocols';
+
+test('parsePortRange table', () => {
+  const table: [string, string | undefined][] = [
+    ['*', '*'],
+    ['Any', '*'],
+    ['443', '443'],
+    [' 443 ', '443'],
+    ['11000-11999', '11000-11999'],
+    ['11000 - 11999', '11000-11999'],
+    ['0-65535', '*'],
+    ['80,443', '80, 443'],
+    ['9350-9354,11000-11999', '9350-9354, 11000-11999'],
+    ['65536', undefined],
+    ['100-90', undefined],
+    ['http', undefined],
+    ['', undefined],
+    ['-5', undefined],
+  ];
+  for (const [text, want] of table) {
+    const got = parsePortRange(text);
+    assert.equal(got?.toString(), want, `parsePortRange(${JSON.stringify(text)})`);
+  }
+});
+
+test('port set union / intersect / subtract / covers table', () => {
+  const P = (s: string) => parsePortRanges(s.split(';'))!;
+  const table: { a: string; b: string; union: string; inter: string; minus: string; covers: boolean }[] = [
+    { a: '9350-9354', b: '9000-9351', union: '9000-9354', inter: '9350-9351', minus: '9352-9354', covers: false },
+    { a: '80;443', b: '443', union: '80, 443', inter: '443', minus: '80', covers: true },
+    { a: '*', b: '443', union: '*', inter: '443', minus: '0-442, 444-65535', covers: true },
+    { a: '11000-11999', b: '11000-11999', union: '11000-11999', inter: '11000-11999', minus: '(none)', covers: true },
+    { a: '1-10', b: '11-20', union: '1-20', inter: '(none)', minus: '1-10', covers: false },
+    { a: '1-10;20-30', b: '5-25', union: '1-30', inter: '5-10, 20-25', minus: '1-4, 26-30', covers: false },
+    { a: '6381-6383', b: '*', union: '*', inter: '6381-6383', minus: '(none)', covers: false },
+  ];
+  for (const r of table) {
+    const a = P(r.a);
+    const b = P(r.b);
+    assert.equal(a.union(b).toString(), r.union, `${r.a} ∪ ${r.b}`);
+    assert.equal(a.intersect(b).toString(), r.inter, `${r.a} ∩ ${r.b}`);
+    assert.equal(a.subtract(b).toString(), r.minus, `${r.a} − ${r.b}`);
+    assert.equal(a.covers(b), r.covers, `${r.a} ⊇ ${r.b}`);
+  }
+});
+
+test('port set size, has, ARM ranges and values', () => {
+  const s = PortSet.of([[9350, 9354], [11000, 11999]]);
+  assert.equal(s.size(), 5 + 1000);
+  assert.ok(s.has(9352));
+  assert.ok(!s.has(9355));
+  assert.deepEqual(s.toArmRanges(), ['9350-9354', '11000-11999']);
+  assert.deepEqual(PortSet.ALL.toArmRanges(), ['*']);
+  assert.equal(portSetFromValues([443, '80'])?.toString(), '80, 443');
+  assert.equal(portSetFromValues([443, 'x']), undefined);
+  assert.ok(PortSet.EMPTY.isEmpty());
+  assert.ok(PortSet.of([[5, 1]]).equals(PortSet.of([[1, 5]])));
+});
+
+test('protocol matching table', () => {
+  const table: [string, 'Tcp' | 'Udp', boolean][] = [
+    ['*', 'Tcp', true],
+    ['*', 'Udp', true],
+    ['Any', 'Tcp', true],
+    ['Tcp', 'Tcp', true],
+    ['TCP', 'Tcp', true],
+    ['tcp', 'Udp', false],
+    ['Udp', 'Udp', true],
+    ['Udp', 'Tcp', false],
+    ['Icmp', 'Tcp', false],
+    ['Icmp', 'Udp', false],
+    ['Esp', 'Tcp', false],
+    ['Esp', 'Udp', false],
+    ['Ah', 'Tcp', false],
+    ['Ah', 'Udp', false],
+    ['AMQP', 'Tcp', true],
+  ];
+  for (const [rule, traffic, want] of table) {
+    const n = normalizeProtocol(rule);
+    assert.ok(n, `normalize ${rule}`);
+    assert.equal(protocolMatches(n!, traffic), want, `${rule} vs ${traffic}`);
+  }
+  assert.equal(normalizeProtocol('Gre'), undefined);
+});
