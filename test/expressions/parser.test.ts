@@ -1,0 +1,157 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { tokenize } from '../../server/src/expressions/tokenizer';
+import { isExpression, parseExpression, MAX_DEPTH } from '../../server/src/expressions/parser';
+import { printAst, type ExprNode } from '../../server/src/expressions/ast';
+
+type Tok = [string, number, number, (string | number)?];
+const tokenCases: [string, Tok[]][] = [
+  ["f('a')", [['ident', 0, 1, 'f'], ['(', 1, 2], ['string', 2, 5, 'a'], [')', 5, 6]]],
+  ["'it''s'", [['string', 0, 7, "it's"]]],
+  ["''''", [['string', 0, 4, "'"]]],
+  ['-12 34', [['number', 0, 3, -12], ['number', 4, 6, 34]]],
+  ['a.b[0]', [['ident', 0, 1, 'a'], ['.', 1, 2], ['ident', 2, 3, 'b'], ['[', 3, 4], ['number', 4, 5, 0], [']', 5, 6]]],
+  ['  x ,\ty', [['ident', 2, 3, 'x'], [',', 4, 5], ['ident', 6, 7, 'y']]],
+  ['_$é9', [['ident', 0, 4, '_$é9']]],
+  ['#', [['error', 0, 1]]],
+];
+
+for (const [text, expected] of tokenCases) {
+  test(`tokenize ${JSON.stringify(text)}`, () => {
+    const toks = tokenize(text);
+    assert.equal(toks[toks.length - 1].type, 'eof');
+    const got = toks.slice(0, -1).map((t) => (t.value === undefined || t.type === 'error' ? [t.type, t.start, t.end] : [t.type, t.start, t.end, t.value]));
+    assert.deepEqual(got, expected);
+  });
+}
+
+test('tokenize: unterminated string is flagged', () => {
+  const t = tokenize("'abc");
+  assert.equal(t[0].type, 'string');
+  assert.equal(t[0].message, 'unterminated string literal');
+});
+
+test('tokenize respects the from/to window', () => {
+  const t = tokenize("[f(1)]", 1, 5);
+  assert.deepEqual(t.map((x) => [x.type, x.start]), [['ident', 1], ['(', 2], ['number', 3], [')', 4], ['eof', 5]]);
+});
+
+const isExprCases: [string, boolean][] = [
+  ['[f()]', true],
+  ['[[f()]', false],
+  ['[[', false],
+  ['[]', true],
+  ['[', false],
+  ['abc', false],
+  ['[abc', false],
+  ['abc]', false],
+  ['', false],
+];
+for (const [text, want] of isExprCases) {
+  test(`isExpression(${JSON.stringify(text)}) = ${want}`, () => assert.equal(isExpression(text), want));
+}
+
+/** Compact structural view of an AST with offsets. */
+function shape(n: ExprNode): unknown {
+  switch (n.kind) {
+    case 'string':
+    case 'number':
+    case 'keyword':
+      return [n.kind, n.value, n.start, n.end];
+    case 'call':
+      return ['call', n.namespace ? `${n.namespace}.${n.name}` : n.name, n.start, n.end, n.nameStart, n.nameEnd, n.args.map(shape)];
+    case 'property':
+      return ['prop', n.property, n.start, n.end, n.propertyStart, shape(n.object)];
+    case 'index':
+      return ['index', n.start, n.end, shape(n.object), shape(n.index)];
+  }
+}
+
+const astCases: [string, unknown][] = [
+  ["[parameters('a')]", ['call', 'parameters', 1, 16, 1, 11, [['string', 'a', 12, 15]]]],
+  ['[f()]', ['call', 'f', 1, 4, 1, 2, []]],
+  ['[ns.fn(1, -2)]', ['call', 'ns.fn', 1, 13, 4, 6, [['number', 1, 7, 8], ['number', -2, 10, 12]]]],
+  ['[f().a.b]', ['prop', 'b', 1, 8, 7, ['prop', 'a', 1, 6, 5, ['call', 'f', 1, 4, 1, 2, []]]]],
+  ["[f()['k']]", ['index', 1, 9, ['call', 'f', 1, 4, 1, 2, []], ['string', 'k', 5, 8]]],
+  ['[f()[g()]]', ['index', 1, 9, ['call', 'f', 1, 4, 1, 2, []], ['call', 'g', 5, 8, 5, 6, []]]],
+  ['[f(true, FALSE, null)]', ['call', 'f', 1, 21, 1, 2, [['keyword', true, 3, 7], ['keyword', false, 9, 14], ['keyword', null, 16, 20]]]],
+  ["[ f ( 'x' ) ]", ['call', 'f', 2, 11, 2, 3, [['string', 'x', 6, 9]]]],
+  ["[lambda('x', lambdaVariables('x'))]", ['call', 'lambda', 1, 34, 1, 7, [['string', 'x', 8, 11], ['call', 'lambdaVariables', 13, 33, 13, 28, [['string', 'x', 29, 32]]]]]],
+  ["[reference('v').outputs.x.value]", ['prop', 'value', 1, 31, 26, ['prop', 'x', 1, 25, 24, ['prop', 'outputs', 1, 23, 16, ['call', 'reference', 1, 15, 1, 10, [['string', 'v', 11, 14]]]]]]],
+];
+for (const [text, want] of astCases) {
+  test(`parse ${text}`, () => {
+    const r = parseExpression(text);
+    assert.deepEqual(r.errors, []);
+    assert.ok(r.ast);
+    assert.deepEqual(shape(r.ast), want);
+  });
+}
+
+const errorCases: [string, RegExp, number][] = [
+  ['[]', /expected an expression/, 1],
+  ['[f(]', /expected an expression/, 3],
+  ['[f(1,)]', /expected an expression/, 5],
+  ['[f(1 2)]', /expected ',' or '\)'/, 5],
+  ["[f('abc)]", /unterminated string/, 3],
+  ['[f() g()]', /unexpected 'g' after the expression/, 5],
+  ['[abc]', /unexpected identifier 'abc'/, 1],
+  ['[f().]', /expected a property name/, 5],
+  ['[f()[1]', /expected '\]'/, 6],
+  ['[f(#)]', /unexpected character '#'/, 3],
+  ['[f(1))]', /unexpected '\)' after the expression/, 5],
+  ['[[f()]', /not an expression/, 0],
+  ['no brackets', /not an expression/, 0],
+  ['[ns.(1)]', /unexpected identifier 'ns'|expected/, 1],
+];
+for (const [text, re, offset] of errorCases) {
+  test(`parse error ${text}`, () => {
+    const r = parseExpression(text);
+    assert.equal(r.ast, undefined);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].message, re);
+    assert.equal(r.errors[0].offset, offset);
+  });
+}
+
+test(`depth cap: nesting beyond ${MAX_DEPTH} is a parse error, not a stack overflow`, () => {
+  const n = 100_000;
+  const deep = '[' + 'f('.repeat(n) + ')'.repeat(n) + ']';
+  const r = parseExpression(deep);
+  assert.equal(r.ast, undefined);
+  assert.match(r.errors[0].message, /nested deeper than/);
+  const chain = '[f()' + '.a'.repeat(n) + ']';
+  assert.match(parseExpression(chain).errors[0].message, /nested deeper than/);
+  const idx = '[f()' + '[0]'.repeat(n) + ']';
+  assert.match(parseExpression(idx).errors[0].message, /nested deeper than/);
+  const ok = '[' + 'f('.repeat(MAX_DEPTH - 2) + ')'.repeat(MAX_DEPTH - 2) + ']';
+  assert.deepEqual(parseExpression(ok).errors, []);
+});
+
+test('1 MB expressions parse in linear time', () => {
+  const big = (k: number) => "[concat(" + Array.from({ length: k }, (_, i) => `'s${i}', parameters('p')`).join(', ') + ')]';
+  const longStr = (k: number) => "[concat('" + 'x'.repeat(k) + "''" + 'y'.repeat(k) + "')]";
+  for (const mk of [big, longStr]) {
+    const small = mk(mk === big ? 2_000 : 50_000);
+    const large = mk(mk === big ? 40_000 : 1_000_000);
+    assert.ok(large.length >= 500_000, `large input is ${large.length} chars`);
+    const time = (s: string) => {
+      const t0 = process.hrtime.bigint();
+      const r = parseExpression(s);
+      assert.deepEqual(r.errors, []);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    time(small);
+    const ts = Math.max(time(small), 0.5);
+    const tl = time(large);
+    // 20x the input: allow generous slack for GC/JIT, but a quadratic parser would be ~400x.
+    assert.ok(tl < 1500, `1 MB parse took ${tl.toFixed(1)} ms`);
+    assert.ok(tl / ts < 120, `scaling ${ts.toFixed(2)} ms -> ${tl.toFixed(2)} ms looks super-linear`);
+  }
+});
+
+test('printAst gives canonical text', () => {
+  const r = parseExpression("[ concat( 'it''s' ,  parameters('a').b[0] , ns.f(1) ) ]");
+  assert.ok(r.ast);
+  assert.equal(printAst(r.ast), "concat('it''s', parameters('a').b[0], ns.f(1))");
+});
