@@ -116,7 +116,7 @@ export function createAndAssociate(
   if (!owner || owner.type !== 'object') return undefined;
   const resourcesPath = toPath(opts.resourcesPath) ?? scopeResourcesPath(ownerPath);
   const symbolic = isSymbolicContainer(text, resourcesPath);
-  const symbolicName = symbolic ? opts.symbolicName ?? uniqueMemberName(text, resourcesPath, symbolicBase) : undefined;
+  const symbolicName = symbolic ? opts.symbolicName ?? uniqueMemberName(text, resourcesPath, symbolicNameFor(opts.name, symbolicBase)) : undefined;
   if (symbolicName && findProperty(nodeAt(text, resourcesPath)!, symbolicName)) return undefined;
 
   const ownerType = literalMember(text, ownerPath, 'type') ?? '';
@@ -124,7 +124,8 @@ export function createAndAssociate(
   const apiVersion =
     opts.apiVersion ??
     (ownerApi && /^microsoft\.network\//i.test(ownerType) && /^\d{4}-\d{2}-\d{2}(-preview)?$/.test(ownerApi) ? ownerApi : DEFAULT_NETWORK_API_VERSION);
-  const location = opts.location ?? literalMember(text, ownerPath, 'location') ?? '[resourceGroup().location]';
+  const location =
+    opts.location ?? literalMember(text, ownerPath, 'location') ?? vnetLocation(text, ownerPath, resourcesPath) ?? '[resourceGroup().location]';
 
   const resource = { type, apiVersion, name: opts.name, location, properties };
   const id = resourceIdExpression(type, opts.name);
@@ -133,4 +134,59 @@ export function createAndAssociate(
     (t) => setProperty(t, file, [...subnetPath, 'properties', subnetProperty], { id }),
     (t) => addDependsOn(t, file, ownerPath, symbolicName ?? id),
   ]);
+}
+
+/** A camelCase identifier from a literal resource name ("apim-nsg" → "apimNsg"); `fallback` for expressions. */
+export function symbolicNameFor(name: string, fallback: string): string {
+  if (isExpressionString(name)) return fallback;
+  const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
+  if (words.length === 0) return fallback;
+  const id = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.substring(1) : w[0].toUpperCase() + w.substring(1))).join('');
+  return /^[0-9]/.test(id) ? fallback + id : id;
+}
+
+function normalizeExpr(s: string): string {
+  return s.replace(/\s+/g, '').toLowerCase();
+}
+
+/**
+ * The literal `location` string of the VNet a subnet resource belongs to (an NSG or route table
+ * must be in the VNet's region): the enclosing VNet of a nested child subnet, else a VNet the
+ * subnet depends on (by symbolic name or by resourceId over the same name expression), else the
+ * only VNet of the container.
+ */
+function vnetLocation(text: string, ownerPath: JsonPath, resourcesPath: JsonPath): string | undefined {
+  const isVnet = (p: JsonPath): boolean => /^microsoft\.network\/virtualnetworks$/i.test(literalMember(text, p, 'type') ?? '');
+  // nested child: <vnet>/resources/<i>
+  if (ownerPath.length >= 2 && ownerPath[ownerPath.length - 2] === 'resources') {
+    const parent = ownerPath.slice(0, -2);
+    if (parent.length > 0 && isVnet(parent)) {
+      const loc = literalMember(text, parent, 'location');
+      if (loc) return loc;
+    }
+  }
+  const container = nodeAt(text, resourcesPath);
+  if (!container || (container.type !== 'array' && container.type !== 'object')) return undefined;
+  const entries: { path: JsonPath; key?: string }[] = (container.children ?? []).map((c, i) =>
+    container.type === 'array' ? { path: [...resourcesPath, i] } : { path: [...resourcesPath, String(c.children?.[0]?.value)], key: String(c.children?.[0]?.value) },
+  );
+  const vnets = entries.filter((e) => isVnet(e.path));
+  const owner = nodeAt(text, ownerPath);
+  const deps = owner && owner.type === 'object' ? findProperty(owner, 'dependsOn')?.children?.[1] : undefined;
+  for (const d of deps?.type === 'array' ? deps.children ?? [] : []) {
+    if (d.type !== 'string') continue;
+    const dep = String(d.value);
+    for (const v of vnets) {
+      const name = literalMember(text, v.path, 'name');
+      const matches =
+        (v.key !== undefined && v.key.toLowerCase() === dep.toLowerCase()) ||
+        (name !== undefined && normalizeExpr(dep) === normalizeExpr(resourceIdExpression('Microsoft.Network/virtualNetworks', name)));
+      if (matches) {
+        const loc = literalMember(text, v.path, 'location');
+        if (loc) return loc;
+      }
+    }
+  }
+  if (vnets.length === 1) return literalMember(text, vnets[0].path, 'location');
+  return undefined;
 }

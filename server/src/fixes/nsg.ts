@@ -49,7 +49,7 @@ function normalizeProtocol(p: string): string {
 /** Single vs plural form: one value → `<name>`, several → `<name>s`; nothing → '*'. */
 function pair(single: string, one: unknown, many: unknown[] | undefined, fallback: string | undefined): Record<string, unknown> {
   const list = (many ?? []).map(String);
-  if (list.length > 1) return { [single + 's']: list };
+  if (list.length > 1) return { [single.endsWith('x') ? single + 'es' : single + 's']: list };
   if (list.length === 1) return { [single]: list[0] };
   if (one !== undefined) return { [single]: String(one) };
   return fallback === undefined ? {} : { [single]: fallback };
@@ -207,7 +207,7 @@ export function addNsgRuleResources(
     specs.map((s, i) => ({
       resource: buildNsgRuleResource(nsgName, s, opts),
       symbolicName: opts.symbolicNames?.[i],
-      symbolicBase: s.name.replace(/[^A-Za-z0-9]/g, ''),
+      symbolicBase: s.name,
     })),
   );
 }
