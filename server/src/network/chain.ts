@@ -166,13 +166,10 @@ function resolveChain(template: Template, apim: Resource, loc: ApimLocation): vo
   const subnet = subnetLink(template, r, id);
   loc.subnet = subnet;
   if (subnet.status !== 'resolved') {
-    const why =
-      subnet.status === 'external'
-        ? `the subnet is outside the template (${displayValue(id, 400)})`
-        : `the subnet could not be resolved: ${'reason' in subnet ? subnet.reason : 'no id'}`;
-    loc.vnet = subnet.status === 'external' ? externalVnet(id, subnet.reason) : { status: 'unknown', reason: why, id };
-    loc.nsg = { status: 'unknown', reason: `${why}; its network security group cannot be checked here` };
-    loc.routeTable = { status: 'unknown', reason: `${why}; its route table cannot be checked here` };
+    const why = subnet.status === 'external' ? 'the subnet is outside the template' : 'the subnet could not be resolved';
+    loc.vnet = subnet.status === 'external' ? externalVnet(id, subnet.reason) : { status: 'unknown', reason: why };
+    loc.nsg = { status: 'unknown', reason: `${why}, so its network security group cannot be checked here` };
+    loc.routeTable = { status: 'unknown', reason: `${why}, so its route table cannot be checked here` };
     return;
   }
   const info = subnet.target;

@@ -1,0 +1,117 @@
+/** explainText (CLI --explain) and networkReportMarkdown (VS Code "Show Network Report"). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { explainText, networkReportMarkdown, describeServices, type RequirementRow } from '../../server/src/report';
+import { fixture, fixtureDir, lineOf } from './helpers';
+
+/** 1-based line:col of the first occurrence of `needle` in the fixture text (col of its first char). */
+function where(text: string, needle: string): string {
+  const i = text.indexOf(needle);
+  assert.ok(i >= 0, `fixture contains ${needle}`);
+  const line = lineOf(text, i);
+  const col = i - text.lastIndexOf('\n', i - 1);
+  return `${line}:${col}`;
+}
+
+const rows: RequirementRow[] = [
+  { row: 2, purpose: 'Management endpoint for Azure portal and PowerShell', direction: 'Inbound', ports: '3443', verdict: 'allowed', class: 'required', decidingRule: 'AllowMgmt (110)' },
+  { row: 3, purpose: 'Azure Infrastructure Load Balancer', direction: 'Inbound', ports: '6390', verdict: 'blocked', blockedPorts: '6390', class: 'required', decidingRule: 'DenyAllInBound (default, 65500)' },
+  { row: 12, purpose: 'Log to Event Hubs policy', direction: 'Outbound', ports: '5671, 5672, 443', verdict: 'unknown', note: "destination depends on parameter 'x'" },
+];
+
+test('explainText: tier, mode, profile and the resolved chain with file:line:col of each definition', () => {
+  const { template, services } = fixture('inline-subnet.json');
+  const text = template.main.text;
+  const out = explainText(template, services, { baseDir: fixtureDir, profileFor: () => ({ profile: 'stv2', why: 'apiVersion 2022-08-01' }) });
+  assert.match(out, /^APIM service apim-inline {2}Microsoft\.ApiManagement\/service@2022-08-01 {2}inline-subnet\.json:\d+:\d+$/m);
+  assert.match(out, /tier: +Developer, capacity 1/);
+  assert.match(out, /mode: +External/);
+  assert.match(out, /profile: +stv2 \(apiVersion 2022-08-01\)/);
+  assert.match(out, /location 0 \(primary\): westeurope/);
+  // Each link points at the `name` of the resource that defines it.
+  assert.ok(out.includes(`NSG          apim-nsg  inline-subnet.json:${where(text, `"[variables('nsgName')]",\n      "location"`)}`), out);
+  assert.ok(out.includes(`route table  apim-rt  inline-subnet.json:${where(text, '"apim-rt",\n')}`), out);
+  assert.ok(out.includes(`VNet         apim-vnet  inline-subnet.json:${where(text, `"[parameters('vnetName')]",\n      "location"`)}`), out);
+  assert.ok(out.includes(`subnet       apim-vnet/apim  inline-subnet.json:${where(text, '"apim",\n            "properties": {\n              "addressPrefix": "10.0.0.0/27"')}`), out);
+  assert.match(out, /prefix 10\.0\.0\.0\/27/);
+  assert.match(out, /service endpoints: Microsoft\.Storage, Microsoft\.Sql/);
+  assert.ok(!out.includes(fixtureDir), 'paths are relative to baseDir');
+  assert.ok(!/requirements/.test(out), 'no rows table unless rows are given');
+});
+
+test('explainText: outside the template, unknown and none', () => {
+  const { template, services } = fixture('external.json');
+  const out = explainText(template, services);
+  assert.match(out, /subnet +outside the template: \/subscriptions\/00000000-0000-0000-0000-000000000000\/resourceGroups\/net-rg\/providers\/Microsoft\.Network\/virtualNetworks\/hub\/subnets\/apim$/m);
+  assert.match(out, /VNet +outside the template: \/subscriptions\/.*\/virtualNetworks\/hub$/m);
+  assert.match(out, /subnet +unknown: .*subnetId/);
+  assert.match(out, /NSG +unknown: the subnet is outside the template/);
+  assert.match(out, /subnet +none \(no virtualNetworkConfiguration\)/);
+  assert.match(out, /mode: +None {2}\(virtualNetworkType not set\)/);
+  assert.match(out, /profile: +not computed/);
+  assert.ok(out.includes(path.join(fixtureDir, 'external.json')), 'absolute path without baseDir');
+});
+
+test('explainText: additional locations, shared subnet users, delegations', () => {
+  const ml = fixture('multi-location.json');
+  const out = explainText(ml.template, ml.services);
+  assert.match(out, /location 1: northeurope/);
+  assert.match(out, /location 2: eastus/);
+  assert.match(out, /shared +apim apim-copy-locations/);
+  const d = fixture('delegated.json');
+  const out2 = explainText(d.template, d.services);
+  assert.match(out2, /delegations: Microsoft\.ContainerInstance\/containerGroups/);
+  assert.match(out2, /shared +aks aks/);
+});
+
+test('explainText: requirement rows appended per location', () => {
+  const { template, services } = fixture('inline-subnet.json');
+  const out = explainText(template, services, { profileFor: () => 'stv2', rows: () => rows });
+  assert.match(out, /requirements \(stv2\):/);
+  assert.match(out, /^ +2 allowed Inbound +3443 +Management endpoint .*\[required\] {2}by AllowMgmt \(110\)$/m);
+  assert.match(out, /^ +3 blocked Inbound +6390 +Azure Infrastructure Load Balancer \[required\] {2}by DenyAllInBound/m);
+  assert.match(out, /12 unknown Outbound +5671, 5672, 443 +Log to Event Hubs policy {2}\(destination depends on parameter 'x'\)/);
+});
+
+test('networkReportMarkdown: chain table with line links, then the rows table', () => {
+  const { template, services } = fixture('inline-subnet.json');
+  const text = template.main.text;
+  const md = networkReportMarkdown(template, services, { profileFor: () => 'stv2', rows: () => rows });
+  assert.match(md, /^# APIM network report: /m);
+  assert.match(md, /^## APIM service `apim-inline`$/m);
+  assert.match(md, /^\| Tier \| Developer, capacity 1 /m);
+  const nsgLine = where(text, `"[variables('nsgName')]",\n      "location"`).split(':')[0];
+  assert.match(md, new RegExp(`^\\| NSG \\| resolved \\| \`apim-nsg\` \\| \\[inline-subnet\\.json:${nsgLine}:\\d+\\]\\(file:///[^)]*inline-subnet\\.json#L${nsgLine}\\) \\|`, 'm'));
+  assert.match(md, /^\| # \| Purpose \| Direction \| Ports \| Verdict \| Blocked ports \| Deciding rule \|$/m);
+  assert.match(md, /^\| 3 \| Azure Infrastructure Load Balancer \(required\) \| Inbound \| 6390 \| ❌ blocked \| 6390 \| DenyAllInBound \(default, 65500\) \|$/m);
+  // Every table row has the same number of cells as its header (no unescaped pipes).
+  for (const block of md.split('\n\n')) {
+    const lines = block.split('\n').filter((l) => l.startsWith('|'));
+    if (lines.length < 2) continue;
+    const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+    for (const l of lines) assert.equal(cells(l), cells(lines[0]), l);
+  }
+  // A custom link builder (e.g. the VS Code client's command URIs).
+  const md2 = networkReportMarkdown(template, services, { linkFor: (f, l, c) => `command:open?${encodeURIComponent(JSON.stringify([f, l, c]))}` });
+  assert.match(md2, /\]\(command:open\?/);
+});
+
+test('networkReportMarkdown: unknown and external entries, and a template without APIM', () => {
+  const { template, services } = fixture('external.json');
+  const md = networkReportMarkdown(template, services);
+  assert.match(md, /\| subnet \| external \| outside the template: \/subscriptions\//);
+  assert.match(md, /\| subnet \| unknown \| unknown: .*subnetId/);
+  const none = networkReportMarkdown(template, []);
+  assert.match(none, /No `Microsoft\.ApiManagement\/service` resource/);
+  assert.match(explainText(template, []), /no Microsoft\.ApiManagement\/service resource/);
+});
+
+test('describeServices: one structured model for both renderers', () => {
+  const { template, services } = fixture('multi-location.json');
+  const reps = describeServices(template, services);
+  assert.equal(reps.length, 2);
+  assert.deepEqual(reps[0].locations.map((l) => l.location), ['westeurope', 'northeurope', 'eastus']);
+  assert.deepEqual(reps[0].locations[0].entries.map((e) => `${e.label}:${e.status}`), ['subnet:resolved', 'VNet:resolved', 'NSG:none', 'route table:none']);
+  assert.equal(reps[0].locations[2].entries[0].status, 'none');
+});
