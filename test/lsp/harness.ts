@@ -91,8 +91,8 @@ export class LspClient {
     this.conn.listen();
   }
 
-  static start(args: string[] = ['--stdio']): LspClient {
-    const child = spawn(process.execPath, [SERVER_MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static start(args: string[] = ['--stdio'], main = SERVER_MAIN): LspClient {
+    const child = spawn(process.execPath, [main, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     return new LspClient(child);
   }
 

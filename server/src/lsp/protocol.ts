@@ -3,6 +3,8 @@ export const Methods = {
   analyzeWorkspace: 'apimVnet/analyzeWorkspace',
   networkReport: 'apimVnet/networkReport',
   fixAll: 'apimVnet/fixAll',
+  /** Every rule id with its description, default severity and docs URL. */
+  rules: 'apimVnet/rules',
   /** Server → client notification after each analysis of an open document. */
   status: 'apimVnet/status',
 } as const;
@@ -36,4 +38,11 @@ export interface StatusParams {
   warnings: number;
   infos: number;
   elapsedMs: number;
+}
+
+export interface RuleInfo {
+  id: string;
+  description: string;
+  defaultSeverity: string;
+  docsUrl: string;
 }

@@ -30,7 +30,9 @@ import { isIgnored as configIgnores } from '../config/load';
 import { DEFAULT_MAX_FILE_SIZE } from '../config/types';
 import { hoverAt } from '../hover';
 import { reportMarkdown } from './report';
-import { Methods, type AnalyzeWorkspaceParams, type AnalyzeWorkspaceResult, type StatusParams } from './protocol';
+import { Methods, type AnalyzeWorkspaceParams, type AnalyzeWorkspaceResult, type StatusParams, type RuleInfo } from './protocol';
+import { ALL_RULE_META } from '../rules/registry';
+import { docsUrl } from '../rules/rule';
 import { CONFIG_FILE_NAME } from './file-config';
 
 export const SERVER_NAME = 'apim-vnet-language-server';
@@ -362,6 +364,13 @@ export function startServer(connection: Connection): ServerHandle {
         progress.done();
       }
     }),
+  );
+
+  connection.onRequest(
+    Methods.rules,
+    safeRequest(connection.console, Methods.rules, (): RuleInfo[] =>
+      ALL_RULE_META.map((r) => ({ id: r.id, description: r.description, defaultSeverity: r.defaultSeverity, docsUrl: docsUrl(r.id) })),
+    ),
   );
 
   documents.listen(connection);

@@ -1,0 +1,107 @@
+/**
+ * Workspace-level protocol tests: apimVnet/analyzeWorkspace (with $/progress), `.apim-vnet.json`
+ * discovery and precedence, watched-file changes, parameter-file discovery. Real server over
+ * stdio on a temporary workspace built from test/fixtures/lsp.
+ */
+import { test, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { DidChangeWatchedFilesNotification, FileChangeType, DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { LspClient, REPO_ROOT } from './harness';
+
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'lsp');
+const BASIC = fs.readFileSync(path.join(FIXTURES, 'basic-external.json'), 'utf8');
+const SKU = (d: Diagnostic[]) => d.find((x) => x.code === 'unsupported-sku');
+
+let ws: string;
+let client: LspClient;
+const uri = (rel: string) => pathToFileURL(path.join(ws, rel)).href;
+const write = (rel: string, text: string) => {
+  fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+  fs.writeFileSync(path.join(ws, rel), text);
+};
+
+before(async () => {
+  ws = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-vnet-lsp-'));
+  write('infra/main.json', BASIC);
+  write('infra/sku/param-sku.json', fs.readFileSync(path.join(FIXTURES, 'param-sku.json'), 'utf8'));
+  write('infra/sku/param-sku.parameters.json', fs.readFileSync(path.join(FIXTURES, 'param-sku.parameters.json'), 'utf8'));
+  write('node_modules/some-package/template.json', BASIC);
+  write('generated/copy.json', BASIC);
+  write('package.json', JSON.stringify({ name: 'ws', version: '1.0.0' }));
+  write('.apim-vnet.json', JSON.stringify({ ignore: ['generated/**'] }));
+  client = LspClient.start();
+  await client.initialize({ rootUri: pathToFileURL(ws).href, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }] });
+});
+
+after(() => {
+  client?.kill();
+  if (ws) fs.rmSync(ws, { recursive: true, force: true });
+});
+
+test('apimVnet/analyzeWorkspace scans templates with progress, skipping node_modules and ignore globs', async () => {
+  const token = 'scan-1';
+  const result = (await client.conn.sendRequest('apimVnet/analyzeWorkspace', { workDoneToken: token })) as { files: number; findings: number; scanned: number };
+  assert.equal(result.files, 2, 'infra/main.json and infra/sku/param-sku.json');
+  assert.ok(result.findings >= 2);
+  const kinds = client.progress.filter((p) => p.token === token).map((p) => p.value.kind);
+  assert.equal(kinds[0], 'begin');
+  assert.ok(kinds.includes('report'));
+  assert.equal(kinds.at(-1), 'end');
+  await client.waitForDiagnostics(uri('infra/main.json'), (d) => !!SKU(d), 'diagnostics published for a closed template');
+  assert.equal(client.diagnostics.get(uri('node_modules/some-package/template.json')), undefined, 'node_modules skipped');
+  assert.equal(client.diagnostics.get(uri('generated/copy.json')), undefined, 'ignore glob honoured');
+  assert.equal(client.diagnostics.get(uri('package.json')), undefined, 'not a template');
+});
+
+test('analyzeWorkspace without a token uses server-initiated progress; explicit folders are honoured', async () => {
+  const before = client.progress.length;
+  const result = (await client.conn.sendRequest('apimVnet/analyzeWorkspace', { folders: [uri('infra/sku')] })) as { files: number };
+  assert.equal(result.files, 1);
+  const mine = client.progress.slice(before);
+  assert.equal(mine[0]?.value.kind, 'begin');
+  assert.equal(mine.at(-1)?.value.kind, 'end');
+  assert.ok(mine.every((p) => p.token === mine[0].token));
+});
+
+test('parameter file beside the template is applied (skuName = Basic from main.parameters.json)', async () => {
+  const u = uri('infra/sku/param-sku.json');
+  await client.open(u, fs.readFileSync(path.join(ws, 'infra/sku/param-sku.json'), 'utf8'));
+  const d = await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Error, 'unsupported-sku error from the parameter file value', 1);
+  assert.ok(SKU(d));
+  await client.close(u);
+});
+
+test('.apim-vnet.json: changes reported through didChangeWatchedFiles re-analyze; settings override the file', async () => {
+  const u = uri('infra/main.json');
+  await client.open(u, BASIC);
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Error, 'default severity', 1);
+  write('.apim-vnet.json', JSON.stringify({ ignore: ['generated/**'], rules: { 'unsupported-sku': 'info' } }));
+  await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('.apim-vnet.json'), type: FileChangeType.Changed }] });
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Information, 'severity from the config file');
+  await client.changeSettings({ debounceMs: 10, rules: { 'unsupported-sku': 'warning' } });
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Warning, 'settings override the file');
+  await client.changeSettings({ debounceMs: 10 });
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Information, 'the file again once the setting is gone');
+  write('.apim-vnet.json', JSON.stringify({ ignore: ['generated/**'] }));
+  await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('.apim-vnet.json'), type: FileChangeType.Changed }] });
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Error, 'default again');
+  await client.close(u);
+});
+
+test('bin/apim-vnet-language-server.js --stdio starts the same server', async () => {
+  const bin = LspClient.start(['--stdio'], path.join(REPO_ROOT, 'bin', 'apim-vnet-language-server.js'));
+  try {
+    const init = await bin.initialize();
+    assert.equal(init.serverInfo?.name, 'apim-vnet-language-server');
+    const u = 'file:///bin-test/t.json';
+    await bin.open(u, BASIC);
+    await bin.waitForDiagnostics(u, (x) => !!SKU(x), 'diagnostics through the bin', 1);
+    assert.equal(await bin.shutdown(), 0);
+  } finally {
+    bin.kill();
+  }
+});
