@@ -171,11 +171,15 @@ export function splitChildName(name: Value): { parent: Value; leaf: Value } | un
   return undefined;
 }
 
-function belongsTo(template: Template, child: Resource, nsg: Resource): boolean {
-  if (child.parent) return child.parent === nsg;
+/** Is `child` (a child-type resource) a child of `parent`: nested, `parent` symbolic name, or "parent/child" name? */
+export function isChildOf(template: Template, child: Resource, parent: Resource): boolean {
+  if (child.parent) return child.parent === parent;
+  // languageVersion 2.0 `"parent": "symbolicName"` (when the builder did not link it).
+  const p = safe(() => child.member('parent'));
+  if (typeof p === 'string' && parent.symbolicName !== undefined) return p === parent.symbolicName;
   const split = splitChildName(child.name);
   if (!split) return false;
-  const eq = safe(() => template.equal(split.parent, nsg.name, true));
+  const eq = safe(() => template.equal(split.parent, parent.name, true));
   return eq === true;
 }
 
@@ -216,7 +220,7 @@ export function collectNsgRules(template: Template, nsg: Resource): NsgRuleColle
   }
   let usesChildResources = false;
   for (const child of safe(() => template.resourcesOfType(SECURITY_RULE_TYPE)) ?? []) {
-    if (!belongsTo(template, child, nsg)) continue;
+    if (!isChildOf(template, child, nsg)) continue;
     usesChildResources = true;
     const cond = child.condition;
     if (cond === false) continue;

@@ -4,7 +4,7 @@
  */
 import { Unknown, isArray, isObject, isUnknown, displayValue, type Tri, type Value, type ValueObject } from '../expressions/value';
 import type { Origin, Resource, Template } from '../template/model';
-import { splitChildName } from './nsg';
+import { isChildOf, splitChildName } from './nsg';
 
 export const ROUTE_TYPE = 'Microsoft.Network/routeTables/routes';
 
@@ -97,11 +97,7 @@ export function collectRouteTable(template: Template, routeTable: Resource): Rou
   }
   let usesChildResources = false;
   for (const child of safe(() => template.resourcesOfType(ROUTE_TYPE)) ?? []) {
-    let mine = child.parent === routeTable;
-    if (!child.parent) {
-      const split = splitChildName(child.name);
-      mine = !!split && safe(() => template.equal(split.parent, routeTable.name, true)) === true;
-    }
+    const mine = isChildOf(template, child, routeTable);
     if (!mine) continue;
     usesChildResources = true;
     if (child.condition === false) continue;
