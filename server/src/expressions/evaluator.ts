@@ -8,7 +8,7 @@ import { Unknown, containsUnknown, isObject, valuesEqual, type Value, type Value
 import { printAst, type CallNode, type ExprNode, type ParseResult } from './ast';
 import { isExpression, parseExpression } from './parser';
 import { ArgError, BUILTINS, makeCallCtx } from './functions';
-import { boundKey, callKey, distinct, firstUnknown, getIndex, getProperty, keyOf, liftArgs, lookupKey, setProp, typeName } from './util';
+import { BudgetError, boundKey, callKey, charge, distinct, firstUnknown, getIndex, getProperty, keyOf, liftArgs, lookupKey, resetBudget, setProp, typeName } from './util';
 
 export { isExpression, parseExpression };
 
@@ -77,6 +77,7 @@ export function evaluateString(text: string, ctx: EvalContext): Value {
 /** Evaluates a parsed expression. Never throws. */
 export function evaluateAst(ast: ExprNode, ctx: EvalContext): Value {
   const saved = activeDepth;
+  if (activeDepth === 0) resetBudget();
   try {
     return evalNode(ast, { ctx });
   } catch (e) {
@@ -120,6 +121,7 @@ function evalCall(node: CallNode, env: Env): Value {
   }
   activeDepth++;
   try {
+    charge(1);
     if (node.namespace !== undefined) return evalUserFunction(node, env);
     const lname = node.name.toLowerCase();
     const special = SPECIALS.get(lname);
@@ -139,7 +141,7 @@ function evalCall(node: CallNode, env: Env): Value {
         return b.fn(a, a === args ? c : makeCallCtx(b.name, a, env.ctx, b.returnsBool));
       } catch (e) {
         if (e instanceof ArgError) return c.fail(e.message);
-        if (e instanceof RangeError) throw e; // stack exhaustion: let the top level report it
+        if (e instanceof RangeError || e instanceof BudgetError) throw e; // stack or budget exhaustion: the top level reports it
         return c.fail(`internal error: ${e instanceof Error ? e.message : String(e)}`);
       }
     };
@@ -171,7 +173,7 @@ function evalUserFunction(node: CallNode, env: Env): Value {
   try {
     return fn.invoke(args);
   } catch (e) {
-    if (e instanceof RangeError) throw e;
+    if (e instanceof RangeError || e instanceof BudgetError) throw e;
     return new Unknown(key, `user function '${full}' failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
@@ -274,6 +276,7 @@ function asLambda(node: ExprNode | undefined, env: Env): Lambda | string {
 
 function invokeLambda(l: Lambda, values: Value[], env: Env): Value {
   const vars = new Map<string, Value>();
+  charge(1);
   l.params.forEach((p, i) => vars.set(p, i < values.length ? values[i] : null));
   return evalNode(l.body, { ctx: env.ctx, scope: { vars, parent: env.scope } });
 }

@@ -21,7 +21,9 @@ import {
 } from './value';
 import {
   MAX_COMBINATIONS,
+  BudgetError,
   boundKey,
+  charge,
   callKey,
   distinct,
   firstUnknown,
@@ -136,6 +138,7 @@ function safeApply(f: (args: Value[]) => Value, a: Value[], c: CallCtx): Value {
   try {
     return f(a);
   } catch (e) {
+    if (e instanceof RangeError || e instanceof BudgetError) throw e;
     return c.fail(e instanceof Error ? e.message : String(e));
   }
 }
@@ -144,6 +147,7 @@ const MAX_STRING = 4 * 1024 * 1024;
 const MAX_ARRAY = 100_000;
 
 function checkSize(s: string): string {
+  charge(s.length >> 6);
   if (s.length > MAX_STRING) throw new ArgError(`result longer than ${MAX_STRING} characters`);
   return s;
 }
@@ -186,6 +190,7 @@ function concatFn(args: Value[], c: CallCtx): Value {
       if (a === null) continue;
       if (a instanceof Unknown) return liftOrOpaque(c, (x) => concatFn(x, c));
       if (!Array.isArray(a)) throw new ArgError(`${ord(i)}: cannot concatenate ${typeName(a)} with arrays`);
+      charge(a.length);
       for (const x of a) out.push(x);
       if (out.length > MAX_ARRAY) throw new ArgError('array too large');
     }
@@ -349,6 +354,7 @@ function splitFn(args: Value[]): Value {
   else if (Array.isArray(d) && d.every((x) => typeof x === 'string')) delims = d as string[];
   else throw new ArgError(`${ord(1)} must be a string or an array of strings`);
   delims = delims.filter((x) => x !== '');
+  charge(s.length >> 6);
   if (delims.length === 0) return [s];
   const re = new RegExp(delims.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
   return s.split(re);
@@ -409,6 +415,7 @@ function padLeftFn(args: Value[]): Value {
   if (total > 16384) throw new ArgError(`total length ${total} exceeds 16384`);
   const ch = args.length > 2 ? argStr(args, 2) : ' ';
   if (ch.length !== 1) throw new ArgError('the padding character must be a single character');
+  charge(total >> 6);
   return s.length >= total ? s : ch.repeat(total - s.length) + s;
 }
 
@@ -754,7 +761,8 @@ function flattenFn(args: Value[], c: CallCtx): Value {
   for (const x of arr) {
     if (x instanceof Unknown) return c.opaque();
     if (!Array.isArray(x)) throw new ArgError('array elements must be arrays');
-    out.push(...x);
+    charge(x.length);
+    for (const y of x) out.push(y);
     if (out.length > MAX_ARRAY) throw new ArgError('array too large');
   }
   return out;
@@ -795,6 +803,7 @@ function rangeFn(args: Value[]): Value {
   const start = argInt(args, 0);
   const count = argInt(args, 1);
   if (count < 0 || count > 10000) throw new ArgError(`count ${count} must be between 0 and 10000`);
+  charge(count);
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push(start + i);
   return out;
@@ -1111,7 +1120,7 @@ def('first', 1, 1, false, firstLastFn(false));
 def('last', 1, 1, false, firstLastFn(true));
 def('take', 2, 2, false, takeSkipFn(false));
 def('skip', 2, 2, false, takeSkipFn(true));
-def('createArray', 0, INF, false, (a) => a.slice());
+def('createArray', 0, INF, false, (a) => (charge(a.length), a.slice()));
 def('array', 1, 1, false, (a, c) => (Array.isArray(a[0]) ? a[0] : a[0] instanceof Unknown ? liftOrOpaque(c, (x) => (Array.isArray(x[0]) ? x[0] : [x[0]])) : [a[0]]));
 def('createObject', 0, INF, false, createObjectFn);
 def('union', 1, INF, false, unionFn);

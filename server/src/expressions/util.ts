@@ -5,6 +5,23 @@
 import { Unknown, containsUnknown, isObject, symbolicConcat, valuesEqual, type StringPart, type Value, type ValueObject } from './value';
 import { quoteArmString } from './ast';
 
+/** Thrown when one evaluation does too much work (hostile templates); reported as an Unknown. */
+export class BudgetError extends Error {}
+
+/** Work units (calls, produced elements, characters/64) one top-level evaluation may spend. */
+export const WORK_BUDGET = 5_000_000;
+let budget = WORK_BUDGET;
+
+export function resetBudget(): void {
+  budget = WORK_BUDGET;
+}
+
+/** Spends `n` work units; throws BudgetError when the evaluation's budget is exhausted. */
+export function charge(n: number): void {
+  budget -= n;
+  if (budget < 0) throw new BudgetError('evaluation exceeded its work budget (too many calls or too large values)');
+}
+
 /** Maximum number of candidate combinations tried when lifting a function over candidates. */
 export const MAX_COMBINATIONS = 64;
 
