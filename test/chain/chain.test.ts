@@ -224,3 +224,29 @@ test('helpers: vnetIdFromSubnetId and splitName on literal and symbolic strings'
   assert.equal(segs[1], 'apim');
   assert.deepEqual(splitName('a/b/c'), ['a', 'b', 'c']);
 });
+
+test("'existing' resources are outside the template; a conditional NSG is resolved but not certain", () => {
+  const { services } = fixture('existing.json');
+  // The `existing` APIM is not deployed by this template: not a service to check.
+  assert.deepEqual(services.map((s) => str(s.resource.name)), ['apim-on-existing', 'apim-on-new', 'apim-on-cond']);
+
+  const ex = service(services, 'apim-on-existing').locations[0];
+  assert.equal(ex.subnet.status, 'external');
+  assert.match(ex.subnet.status === 'external' ? ex.subnet.reason : '', /'existing'/);
+  assert.equal(ex.vnet.status, 'external');
+  assert.equal(ex.nsg.status, 'unknown');
+
+  const nw = service(services, 'apim-on-new').locations[0];
+  assert.deepEqual(subnetOf(nw.subnet).addressPrefixes, ['10.50.1.0/27']);
+  assert.equal(nw.vnet.status, 'external', 'new subnet in an existing VNet');
+  assert.match(nw.vnet.status === 'external' ? nw.vnet.reason : '', /hub-vnet.*'existing'/);
+  assert.equal(nw.nsg.status, 'external', 'existing NSG');
+  assert.equal(nw.routeTable.status, 'unknown', 'route table id from a parameter without value');
+  assert.match(nw.routeTable.status === 'unknown' ? nw.routeTable.reason : '', /routeTableId/);
+
+  const cd = service(services, 'apim-on-cond').locations[0];
+  assert.equal(targetName(cd.nsg), 'maybe-nsg');
+  assert.equal(cd.nsg.status === 'resolved' && cd.nsg.certain, false, 'condition depends on a parameter without value');
+  assert.equal(cd.routeTable.status, 'external');
+  assert.match(cd.routeTable.status === 'external' ? str(cd.routeTable.id) : '', /resourceGroups\/hub-rg\/.*routeTables\/hub-rt$/);
+});

@@ -115,3 +115,11 @@ test('describeServices: one structured model for both renderers', () => {
   assert.deepEqual(reps[0].locations[0].entries.map((e) => `${e.label}:${e.status}`), ['subnet:resolved', 'VNet:resolved', 'NSG:none', 'route table:none']);
   assert.equal(reps[0].locations[2].entries[0].status, 'none');
 });
+
+test('explainText marks conditional links', () => {
+  const { template, services } = fixture('existing.json');
+  const out = explainText(template, services);
+  assert.match(out, /NSG +maybe-nsg \(maybeNsg\) \(conditional\) {2}\S*existing\.json:\d+:\d+$/m);
+  assert.match(out, /subnet +outside the template: .*\/subnets\/apim-existing$/m);
+  assert.match(out, /NSG +outside the template: .*networkSecurityGroups\/shared-nsg$/m);
+});
