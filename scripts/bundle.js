@@ -18,8 +18,8 @@ const common = {
   minify: args.includes('--minify'),
   sourcemap: args.includes('--sourcemap'),
   logLevel: 'warning',
-  // vscode-languageserver/node exposes `main` for node; prefer it over browser/module fields
-  mainFields: ['main', 'module'],
+  // prefer ESM builds: jsonc-parser's UMD build uses dynamic requires esbuild cannot follow
+  mainFields: ['module', 'main'],
   legalComments: 'none',
 };
 

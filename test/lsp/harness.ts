@@ -63,6 +63,14 @@ export class LspClient {
     child.on('exit', (code) => {
       this.exitCode = code;
       this.notify();
+      // pending requests fail instead of hanging when the server dies
+      setImmediate(() => {
+        try {
+          this.conn.dispose();
+        } catch {
+          /* already disposed */
+        }
+      });
     });
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const pub = { uri: p.uri, version: p.version, diagnostics: p.diagnostics };
@@ -220,7 +228,6 @@ export class LspClient {
       await this.conn.sendNotification(ExitNotification.type);
     }
     const code = await this.waitFor(() => (this.exitCode !== undefined ? { code: this.exitCode } : undefined), 'server exit', timeoutMs);
-    this.conn.dispose();
     return code.code;
   }
 
