@@ -250,3 +250,30 @@ test("'existing' resources are outside the template; a conditional NSG is resolv
   assert.equal(cd.routeTable.status, 'external');
   assert.match(cd.routeTable.status === 'external' ? str(cd.routeTable.id) : '', /resourceGroups\/hub-rg\/.*routeTables\/hub-rt$/);
 });
+
+test('unknown sku object and unknown additionalLocations entries yield derived unknowns, not crashes', () => {
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { skuObj: { type: 'object' }, extra: { type: 'object' } },
+    resources: [
+      {
+        type: 'Microsoft.ApiManagement/service',
+        apiVersion: '2022-08-01',
+        name: 'apim-u',
+        location: 'westeurope',
+        sku: "[parameters('skuObj')]",
+        properties: { virtualNetworkType: 'Internal', additionalLocations: ["[parameters('extra')]"] },
+      },
+    ],
+  });
+  const [s] = buildChain(buildTemplate({ file: '/tmp/u.json', text }));
+  assert.ok(isUnknown(s.skuName));
+  assert.match(str(s.skuName), /skuObj.*\.name$/);
+  assert.ok(isUnknown(s.skuCapacity));
+  assert.equal(s.locations.length, 2);
+  const extra = s.locations[1];
+  assert.ok(isUnknown(extra.location));
+  assert.match(str(extra.location), /extra.*\.location$/);
+  assert.equal(extra.subnet.status, 'unknown', 'the entry may or may not carry a subnet');
+});

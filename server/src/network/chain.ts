@@ -63,10 +63,10 @@ function buildService(template: Template, res: Resource): ApimService {
   const service: ApimService = {
     resource: res,
     apiVersion: res.apiVersion,
-    skuName: skuName === undefined || skuName === null ? missing(sku, 'sku.name') : skuName,
+    skuName: skuName === undefined || skuName === null ? missing(sku, 'name', 'sku.name') : skuName,
     skuNameOrigin: skuOrigin ?? skuLoc.origin,
     // ARM's default capacity is 1 (one unit) when `sku.capacity` is absent.
-    skuCapacity: skuCap === undefined || skuCap === null ? (isUnknown(sku) ? missing(sku, 'sku.capacity') : 1) : skuCap,
+    skuCapacity: skuCap === undefined || skuCap === null ? (isUnknown(sku) ? missing(sku, 'capacity', 'sku.capacity') : 1) : skuCap,
     virtualNetworkType: vnetType === undefined || vnetType === null ? 'None' : vnetType,
     vnetTypeOrigin: childOrigin(template, props, 'virtualNetworkType'),
     publicIpAddressId: pip === null ? undefined : pip,
@@ -102,11 +102,13 @@ function buildService(template: Template, res: Resource): ApimService {
       service.locations.push(
         buildLocation(template, res, {
           index: i + 1,
-          location: member(entry, 'location') ?? unknownValue(`additionalLocations[${i}].location`, `additionalLocations[${i}] has no location`),
+          location: isUnknown(entry)
+            ? derive(entry, 'location')
+            : member(entry, 'location') ?? unknownValue(`additionalLocations[${i}].location`, `additionalLocations[${i}] has no location`),
           origin: entryOrigin,
-          vnetConfig: { value: member(entry, 'virtualNetworkConfiguration'), origin: childOrigin(template, e, 'virtualNetworkConfiguration') },
+          vnetConfig: { value: isUnknown(entry) ? derive(entry, 'virtualNetworkConfiguration') : member(entry, 'virtualNetworkConfiguration'), origin: childOrigin(template, e, 'virtualNetworkConfiguration') },
           pip: { value: member(entry, 'publicIpAddressId'), origin: childOrigin(template, e, 'publicIpAddressId') },
-          sku: member(entry, 'sku'),
+          sku: isUnknown(entry) ? derive(entry, 'sku') : member(entry, 'sku'),
         }),
       );
     });
@@ -384,9 +386,14 @@ export function safe<T>(f: () => T, fallback: T): T {
   }
 }
 
-function missing(container: Value | undefined, what: string): Value {
-  if (isUnknown(container)) return container;
+function missing(container: Value | undefined, key: string, what: string): Value {
+  if (isUnknown(container)) return derive(container, key);
   return unknownValue(what, `${what} is not set`);
+}
+
+/** `u.key` of an unknown object: an unknown with a canonical key derived from the object's. */
+function derive(u: Unknown, key: string): Unknown {
+  return new Unknown(`${u.key}.${key}`, u.reason);
 }
 
 function unknownValue(key: string, reason: string): Unknown {
