@@ -92,3 +92,11 @@ describe('serialization and ARM helpers', () => {
     assert.deepEqual(d, { offset: 3, length: 0, content: ', 2' });
   });
 });
+
+describe('byte-order mark', () => {
+  test('a template saved with a BOM is edited at the right offsets', () => {
+    const text = '\uFEFF{\r\n  "a": []\r\n}\r\n';
+    const out = applyTextEdits(text, insertArrayElement(text, FILE, ['a'], 1)!);
+    assert.equal(out, '\uFEFF{\r\n  "a": [\r\n    1\r\n  ]\r\n}\r\n');
+  });
+});

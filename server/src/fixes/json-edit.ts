@@ -44,6 +44,11 @@ const cache: Doc[] = [];
 
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false };
 
+/** A byte-order mark is parsed as a blank of the same length, so offsets stay those of the text. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? ' ' + text.substring(1) : text;
+}
+
 /** Parses a text for editing; undefined when it is not (tolerably) valid JSON/JSONC. */
 export function parseForEdit(text: string): Doc | undefined {
   if (typeof text !== 'string') return undefined;
@@ -51,7 +56,7 @@ export function parseForEdit(text: string): Doc | undefined {
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
-    root = parseTree(text, errors, PARSE_OPTIONS);
+    root = parseTree(withoutBom(text), errors, PARSE_OPTIONS);
   } catch {
     return undefined;
   }
@@ -66,7 +71,7 @@ export function parseForEdit(text: string): Doc | undefined {
 export function parsesCleanly(text: string): boolean {
   const errors: ParseError[] = [];
   try {
-    const root = parseTree(text, errors, PARSE_OPTIONS);
+    const root = parseTree(withoutBom(text), errors, PARSE_OPTIONS);
     return root !== undefined && errors.length === 0;
   } catch {
     return false;
