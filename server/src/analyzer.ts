@@ -2,9 +2,17 @@
  * The one entry point of the core for both fronts (CLI and language server):
  * text + options → findings. Pure and synchronous; never throws on any text.
  */
-import type { Finding } from './findings';
-import type { ApimVnetConfig } from './config/types';
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { Finding, Severity, SeveritySetting } from './findings';
+import type { ApimVnetConfig, Platform } from './config/types';
 import type { Template } from './template/model';
+import type { ApimService } from './network/chain-model';
+import { buildTemplate, detectDocumentKind } from './template/builder';
+import { buildChain } from './network/chain';
+import { RULES, ruleMeta } from './rules/registry';
+import type { RuleContext } from './rules/context';
+import { profileForService } from './rules/util';
+import { applySuppressions } from './config/suppression';
 
 export interface AnalyzeOptions {
   /** Absolute path (CLI) or URI string (server) of the document. */
@@ -24,9 +32,157 @@ export interface AnalysisResult {
   kind: DocumentKind;
   findings: Finding[];
   template?: Template;
+  services?: ApimService[];
+  /** Rule context, for fronts that render the network report (profile per service). */
+  context?: RuleContext;
+}
+
+/** Cheap pre-check: a document that never mentions an APIM service cannot produce findings. */
+export function mentionsApim(text: string): boolean {
+  return /microsoft\.apimanagement\/service/i.test(text);
 }
 
 export function analyze(opts: AnalyzeOptions): AnalysisResult {
-  void opts;
-  return { kind: 'other', findings: [] };
+  try {
+    return analyzeUnsafe(opts);
+  } catch (e) {
+    // The analyzer must never throw on any text; an internal error is a bug, reported as such.
+    const err = e instanceof Error ? e : new Error(String(e));
+    return {
+      kind: 'other',
+      findings: [
+        {
+          ruleId: 'internal-error',
+          severity: 'error',
+          message: `APIM VNet Lint failed to analyze this file (internal error: ${err.message}). Please report it.`,
+          location: { file: opts.file, range: { offset: 0, length: 0 } },
+          related: [],
+          fixes: [],
+        },
+      ],
+    };
+  }
+}
+
+function analyzeUnsafe(opts: AnalyzeOptions): AnalysisResult {
+  const config = opts.config ?? {};
+  const findings: Finding[] = [];
+  const syntax = firstSyntaxError(opts.text);
+  if (syntax) {
+    findings.push({
+      ruleId: 'invalid-json',
+      severity: 'error',
+      message: `The file is not valid JSON: ${describeParseError(syntax)}. What could be recovered is still analyzed.`,
+      location: { file: opts.file, range: { offset: syntax.offset, length: Math.max(syntax.length, 0) } },
+      related: [],
+      fixes: [],
+    });
+  }
+  const kind = detectDocumentKind(opts.text);
+  if (kind !== 'template') {
+    return { kind: syntax && kind === 'other' && looksLikeTemplateText(opts.text) ? 'template' : kind, findings: applyConfig(findings, config, opts.text) };
+  }
+  if (!mentionsApim(opts.text) && !hasLinkedTemplates(opts.text)) {
+    return { kind, findings: applyConfig(findings, config, opts.text) };
+  }
+  const template = buildTemplate({
+    file: opts.file,
+    text: opts.text,
+    parametersFile: opts.parametersFile,
+    readFile: opts.readFile,
+  });
+  const services = buildChain(template);
+  const platform: Platform = config.platform ?? 'auto';
+  const context: RuleContext = {
+    template,
+    services,
+    platform,
+    profileFor: (s) => profileForService(platform, s),
+  };
+  for (const rule of RULES) {
+    const setting = severitySetting(rule.id, config);
+    if (setting === 'off') continue;
+    let ruleFindings: Finding[] = [];
+    try {
+      ruleFindings = rule.check(context);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      ruleFindings = [
+        {
+          ruleId: 'internal-error',
+          severity: 'error',
+          message: `Rule ${rule.id} failed on this file (internal error: ${err.message}). Please report it.`,
+          location: { file: opts.file, range: { offset: 0, length: 0 } },
+          related: [],
+          fixes: [],
+        },
+      ];
+    }
+    findings.push(...ruleFindings);
+  }
+  return { kind, findings: applyConfig(findings, config, opts.text), template, services, context };
+}
+
+function looksLikeTemplateText(text: string): boolean {
+  return /deploymentTemplate\.json/i.test(text) || /"resources"\s*:/.test(text);
+}
+
+function hasLinkedTemplates(text: string): boolean {
+  return /"relativePath"\s*:/.test(text);
+}
+
+/** Severity from the config (`rules` map), else the rule's default. */
+export function severitySetting(ruleId: string, config: ApimVnetConfig): SeveritySetting {
+  const configured = config.rules?.[ruleId];
+  if (configured) return configured;
+  return ruleMeta(ruleId)?.defaultSeverity ?? 'warning';
+}
+
+function applyConfig(findings: Finding[], config: ApimVnetConfig, text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const configured = config.rules?.[f.ruleId];
+    if (configured === 'off') continue;
+    // A configured severity replaces the rule's own; otherwise the rule's choice (which may be
+    // lower than its default, e.g. a warning for an allowedValues problem) stands.
+    const severity: Severity = configured ?? f.severity;
+    out.push(severity === f.severity ? f : { ...f, severity });
+  }
+  const kept = applySuppressions(text, out);
+  return kept.sort(
+    (a, b) =>
+      (a.location.file === b.location.file ? 0 : a.location.file < b.location.file ? -1 : 1) ||
+      a.location.range.offset - b.location.range.offset ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
+}
+
+/** The first real syntax error; comments and trailing commas are accepted (ARM accepts both). */
+export function firstSyntaxError(text: string): ParseError | undefined {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  return errors[0];
+}
+
+function describeParseError(e: ParseError): string {
+  const names: Record<string, string> = {
+    InvalidSymbol: 'invalid symbol',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: "':' expected",
+    CommaExpected: "',' expected",
+    CloseBraceExpected: "'}' expected",
+    CloseBracketExpected: "']' expected",
+    EndOfFileExpected: 'end of file expected',
+    InvalidCommentToken: 'invalid comment',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  const code = printParseErrorCode(e.error);
+  return names[code] ?? code;
 }

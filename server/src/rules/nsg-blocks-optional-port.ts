@@ -1,6 +1,8 @@
+/** nsg-blocks-optional-port: the NSG on the APIM subnet blocks an `optional` row of the profile table. */
 import type { Rule } from './rule';
 import type { Finding } from '../findings';
 import type { RuleContext } from './context';
+import { nsgBlockFindings } from './nsg-analysis';
 
 export const nsgBlocksOptionalPort: Rule = {
   id: 'nsg-blocks-optional-port',
@@ -8,7 +10,7 @@ export const nsgBlocksOptionalPort: Rule = {
   defaultSeverity: 'warning',
   profiles: 'all',
   hasFix: true,
-  check(_ctx: RuleContext): Finding[] {
-    return [];
+  check(ctx: RuleContext): Finding[] {
+    return nsgBlockFindings(ctx, 'optional');
   },
 };

@@ -1,6 +1,8 @@
+/** nsg-blocks-required-port: the NSG on the APIM subnet blocks a `required` row of the profile table. */
 import type { Rule } from './rule';
 import type { Finding } from '../findings';
 import type { RuleContext } from './context';
+import { nsgBlockFindings } from './nsg-analysis';
 
 export const nsgBlocksRequiredPort: Rule = {
   id: 'nsg-blocks-required-port',
@@ -8,7 +10,7 @@ export const nsgBlocksRequiredPort: Rule = {
   defaultSeverity: 'error',
   profiles: 'all',
   hasFix: true,
-  check(_ctx: RuleContext): Finding[] {
-    return [];
+  check(ctx: RuleContext): Finding[] {
+    return nsgBlockFindings(ctx, 'required');
   },
 };
