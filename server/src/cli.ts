@@ -23,7 +23,7 @@ import { displayPath, sortFindings, summarize } from './output/common';
 import { formatText } from './output/text';
 import { formatJson } from './output/json';
 import { formatSarif } from './output/sarif';
-import { buildChain } from './network/chain';
+import { explainResult } from './cli/explain';
 
 export interface CliIo {
   /** Working directory (relative paths, display paths, SARIF uris). */
@@ -36,7 +36,12 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-const MAX_FIX_ROUNDS = 10;
+/**
+ * --fix re-analyzes after every round; fixes whose edits touch the same place (e.g. several NSG
+ * rules appended to one securityRules array) go one per round, so the bound is generous, and a
+ * round that does not reduce the number of fixable findings ends the loop (no oscillation).
+ */
+const MAX_FIX_ROUNDS = 50;
 
 /** package.json version of this tool (searched upward from this file, works bundled or not). */
 export function toolVersion(): string {
@@ -356,10 +361,19 @@ function run(argv: readonly string[], io: CliIo): number {
         set.add(c.finding.ruleId);
         appliedRules.set(file, set);
       }
+      const fixableBefore = a.findings.filter((f) => f.fixes.some((x) => x.isPreferred)).length;
       a = analyzeJob(a.job);
       if (a.invalidJson) {
         err(`${displayPath(a.job.cand.path, io.cwd)}: a fix produced invalid JSON; stopping fixes for this file`);
         break;
+      }
+      const fixableAfter = a.findings.filter((f) => f.fixes.some((x) => x.isPreferred)).length;
+      if (fixableAfter >= fixableBefore) {
+        if (fixableAfter > 0) err(`${displayPath(a.job.cand.path, io.cwd)}: fixes are not converging; ${fixableAfter} fixable findings left`);
+        break;
+      }
+      if (round === MAX_FIX_ROUNDS - 1 && fixableAfter > 0) {
+        err(`${displayPath(a.job.cand.path, io.cwd)}: stopped after ${MAX_FIX_ROUNDS} fix rounds; ${fixableAfter} fixable findings left`);
       }
     }
     for (const [file, n] of applied) {
@@ -401,7 +415,7 @@ function run(argv: readonly string[], io: CliIo): number {
   if (opts.explain) {
     for (const a of reported) {
       if (a.kind !== 'template' || !a.result?.template) continue;
-      side(explainFor(a.result, displayPath(a.job.cand.path, io.cwd)));
+      side(explainFor(a.result, displayPath(a.job.cand.path, io.cwd), io.cwd));
     }
   }
   if (fixLog.length > 0) side(fixLog.join('\n') + '\n');
@@ -438,23 +452,11 @@ function safeReal(p: string): string | undefined {
   }
 }
 
-type ExplainFn = (template: unknown, services: unknown, opts?: unknown) => string;
-
-/** `--explain`: engineer B2's network report (server/src/report.ts), loaded when present. */
-function explainFor(result: AnalysisResult, shownPath: string): string {
-  let explainText: ExplainFn | undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    explainText = (require('./report') as { explainText?: ExplainFn }).explainText;
-  } catch {
-    explainText = undefined;
-  }
+/** `--explain` block of one template (never throws: a failure is shown in the block). */
+function explainFor(result: AnalysisResult, shownPath: string, cwd: string): string {
   const head = `== ${shownPath} ==\n`;
-  if (!explainText || !result.template) return head + '(network report not available in this build)\n\n';
   try {
-    const services = buildChain(result.template);
-    const text = explainText(result.template, services);
-    return head + text.replace(/\s*$/, '') + '\n\n';
+    return head + explainResult(result, cwd).replace(/\s*$/, '') + '\n\n';
   } catch (e) {
     return head + `(network report failed: ${e instanceof Error ? e.message : String(e)})\n\n`;
   }

@@ -268,6 +268,39 @@ describe('apim-vnet-lint CLI (real process)', { concurrency: 4 }, () => {
     assert.equal(r.status, 0, r.stdout);
     assert.equal(findingLines(r.stdout).filter((l) => l.ruleId === 'unsupported-sku').length, 0);
   });
+
+  test('--explain prints the resolved chain and the requirement verdicts per template', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(repoRoot, 'examples', 'external-premium-misconfigured.json'), path.join(dir, 'bad.json'));
+    const r = await runCli(['--explain', 'bad.json'], dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^== bad\.json ==\n/);
+    assert.match(r.stdout, /APIM service /);
+    assert.match(r.stdout, /NSG\s+nsg-apim {2}bad\.json:\d+:\d+/);
+    assert.match(r.stdout, /blocked inbound\s+3443/);
+    assert.match(r.stdout, /by 'DenyInternetOutbound' \(priority 999\)/);
+    // The findings and the summary still follow.
+    assert.ok(findingLines(r.stdout).some((l) => l.ruleId === 'nsg-blocks-required-port'));
+    // With a machine format the report goes to stderr, stdout stays parseable.
+    const j = await runCli(['--explain', '--format', 'json', 'bad.json'], dir);
+    assert.doesNotThrow(() => JSON.parse(j.stdout));
+    assert.match(j.stderr, /== bad\.json ==/);
+  });
+
+  test('--fix converges over several rounds on the misconfigured example (rules appended to one array)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.json');
+    fs.copyFileSync(path.join(repoRoot, 'examples', 'external-premium-misconfigured.json'), file);
+    const r = await runCli(['--fix', 'bad.json'], dir);
+    assert.match(r.stdout, /fixed bad\.json: \d+ fixes applied \(.*nsg-blocks-required-port.*\)/);
+    assert.equal(findingLines(r.stdout).filter((l) => l.ruleId.startsWith('nsg-blocks')).length, 0, r.stdout);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const after = fs.readFileSync(file, 'utf8');
+    assert.doesNotThrow(() => JSON.parse(after));
+    const again = await runCli(['--fix', 'bad.json'], dir);
+    assert.match(again.stdout, /no fixes applied/);
+    assert.equal(fs.readFileSync(file, 'utf8'), after);
+  });
 });
 
 test('main() runs in-process with injected io (no process exit, no global state)', async () => {
