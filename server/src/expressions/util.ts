@@ -204,8 +204,10 @@ export function getProperty(v: Value, name: string): Value {
 
 /** `v[index]` with ARM semantics over possibly-unknown values. */
 export function getIndex(v: Value, index: Value): Value {
-  const key = boundKey(`${keyOf(v)}[${keyOf(index)}]`);
+  let k: string | undefined;
+  const keyFn = () => (k ??= boundKey(`${keyOf(v)}[${keyOf(index)}]`));
   if (v instanceof Unknown) {
+    const key = keyFn();
     if (!(index instanceof Unknown)) {
       const lifted = mapCandidates(v, key, (c) => getIndex(c, index));
       if (lifted !== undefined) return lifted;
@@ -213,6 +215,7 @@ export function getIndex(v: Value, index: Value): Value {
     return new Unknown(key, v.reason);
   }
   if (index instanceof Unknown) {
+    const key = keyFn();
     const lifted = mapCandidates(index, key, (i) => getIndex(v, i));
     if (lifted !== undefined) return lifted;
     // The result is one of the container's values, when those are known and few.
@@ -227,16 +230,16 @@ export function getIndex(v: Value, index: Value): Value {
   if (Array.isArray(v)) {
     if (typeof index === 'number' && Number.isInteger(index)) {
       if (index >= 0 && index < v.length) return v[index];
-      return new Unknown(key, `index ${index} is out of range (array length ${v.length})`);
+      return new Unknown(keyFn(), `index ${index} is out of range (array length ${v.length})`);
     }
     if (typeof index === 'string' && /^\d+$/.test(index)) return getIndex(v, Number(index));
-    return new Unknown(key, `an array index must be an integer, not ${typeName(index)}`);
+    return new Unknown(keyFn(), `an array index must be an integer, not ${typeName(index)}`);
   }
   if (isObject(v)) {
     if (typeof index === 'string' || typeof index === 'number') return getProperty(v, String(index));
-    return new Unknown(key, `an object index must be a string, not ${typeName(index)}`);
+    return new Unknown(keyFn(), `an object index must be a string, not ${typeName(index)}`);
   }
-  return new Unknown(key, `cannot index a value of type ${typeName(v)}`);
+  return new Unknown(keyFn(), `cannot index a value of type ${typeName(v)}`);
 }
 
 /** Splits a possibly symbolic string at every occurrence of `sep` in its literal parts. */
