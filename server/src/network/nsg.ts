@@ -693,7 +693,7 @@ export function evaluateRows(rules: NsgRuleView[], rows: readonly RequirementRow
 
 /** "ports 9350-9354 blocked by 'Deny_All_Internet_Outbound' (priority 999)" for each deciding rule. */
 export function describeBlocked(v: RowVerdict): string[] {
-  return v.blocked.map((b) => `${b.ports.size() === 1 ? 'port' : 'ports'} ${b.portsText} blocked by ${describeRule(b.rule)}`);
+  return v.blocked.map((b) => `${b.ports.isAll() ? 'all ports' : b.ports.size() === 1 ? `port ${b.portsText}` : `ports ${b.portsText}`} blocked by ${describeRule(b.rule)}`);
 }
 
 /** A rule view from ARM-shape security-rule properties (no template; tests, fix previews). */
