@@ -121,3 +121,22 @@ test('thousands of resources: the index is built once and queries stay fast', ()
   assert.ok(again < 100, `repeated query took ${again.toFixed(1)} ms`);
   console.log(`# usage index: ${(text.length / 1e6).toFixed(1)} MB, ${resources.length} resources: first query ${first.toFixed(0)} ms, repeated ${again.toFixed(2)} ms`);
 });
+
+test('a NIC whose whole properties object comes from a variable is still found', () => {
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    variables: {
+      nicProps: { ipConfigurations: [{ name: 'c', properties: { ['sub' + 'net']: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'v', 'apim')]" } } }] },
+    },
+    resources: [
+      { type: 'Microsoft.Network/virtualNetworks', apiVersion: '2023-04-01', name: 'v', location: 'westeurope', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'apim', properties: { addressPrefix: '10.0.0.0/24' } }] } },
+      { type: 'Microsoft.Network/networkInterfaces', apiVersion: '2023-04-01', name: 'nic-var', location: 'westeurope', properties: "[variables('nicProps')]" },
+      { type: 'Microsoft.ApiManagement/service', apiVersion: '2022-08-01', name: 'a', location: 'westeurope', sku: { name: 'Developer', capacity: 1 }, properties: { virtualNetworkType: 'Internal', virtualNetworkConfiguration: { subnetResourceId: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'v', 'apim')]" } } },
+    ],
+  });
+  const template = buildTemplate({ file: '/tmp/var.json', text });
+  const [s] = buildChain(template);
+  const users = findSubnetUsers(template, apimSubnet(s), s.resource);
+  assert.deepEqual(users.map((u) => `${u.kind}:${str(u.resource.name)}`), ['nic:nic-var']);
+});

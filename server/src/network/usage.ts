@@ -56,7 +56,6 @@ const cache = new WeakMap<Template, UsageIndex>();
 const SKIP_TYPES = new Set(
   [
     'Microsoft.Resources/deployments',
-    'Microsoft.Resources/deploymentScripts',
     VNET_TYPE,
     SUBNET_TYPE,
     'Microsoft.Network/networkSecurityGroups',
@@ -146,6 +145,9 @@ export function kindOf(res: Resource): string {
     ['microsoft.network/privatednsresolvers', 'dns-resolver'],
     ['microsoft.databricks/workspaces', 'databricks'],
     ['microsoft.network/applicationgatewayforcontainers', 'application-gateway'],
+    ['microsoft.resources/deploymentscripts', 'deployment-script'],
+    ['microsoft.cache/redis', 'redis'],
+    ['microsoft.compute/virtualmachines', 'vm'],
   ];
   for (const [prefix, kind] of table) if (t === prefix || t.startsWith(prefix + '/')) return kind;
   return res.type;
@@ -218,13 +220,24 @@ function getIndex(template: Template): UsageIndex {
     if (t.endsWith('/virtualnetworkrules') || t.endsWith('/networkrulesets') || t.startsWith('microsoft.authorization/')) continue;
     const f = res.scope.file;
     const offs = offsetsOf(f.file, f.text);
-    if (!anyWithin(offs, res.node.offset, res.node.offset + res.node.length)) continue;
+    // Only resources whose text mentions "subnet", or whose whole `properties` is an expression.
+    if (!anyWithin(offs, res.node.offset, res.node.offset + res.node.length) && !computedProperties(res)) continue;
     const props = safe(() => res.properties(), undefined as ValueObject | undefined);
     if (!props) continue;
     walk(res, props, 'properties', undefined, undefined, false, idx, 0);
   }
   cache.set(template, idx);
   return idx;
+}
+
+function computedProperties(res: Resource): boolean {
+  for (const p of res.node.children ?? []) {
+    const k = p.children?.[0];
+    if (p.type === 'property' && k && typeof k.value === 'string' && k.value.toLowerCase() === 'properties') {
+      return p.children?.[1]?.type === 'string';
+    }
+  }
+  return false;
 }
 
 function anyWithin(sorted: number[], from: number, to: number): boolean {
