@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { tokenize } from '../../server/src/expressions/tokenizer';
 import { isExpression, parseExpression, MAX_DEPTH } from '../../server/src/expressions/parser';
-import { printAst, type ExprNode } from '../../server/src/expressions/ast';
+import { nodeAt, printAst, type ExprNode } from '../../server/src/expressions/ast';
+import { rawOffsetMapper } from '../../server/src/expressions/offsets';
 
 type Tok = [string, number, number, (string | number)?];
 const tokenCases: [string, Tok[]][] = [
@@ -158,4 +159,38 @@ test('printAst gives canonical text', () => {
   const r = parseExpression("[ concat( 'it''s' ,  parameters('a').b[0] , ns.f(1) ) ]");
   assert.ok(r.ast);
   assert.equal(printAst(r.ast), "concat('it''s', parameters('a').b[0], ns.f(1))");
+});
+
+test('nodeAt finds the innermost node at an offset', () => {
+  const text = "[concat(parameters('a').b, 'x')]";
+  const r = parseExpression(text);
+  assert.ok(r.ast);
+  const at = (o: number) => {
+    const h = nodeAt(r.ast!, o);
+    return h && [h.node.kind, h.ancestors.length];
+  };
+  assert.deepEqual(at(1), ['call', 0]); // "concat"
+  assert.deepEqual(at(text.indexOf('parameters')), ['call', 2]); // inside the property node
+  assert.deepEqual(at(text.indexOf("'a'")), ['string', 3]);
+  assert.deepEqual(at(text.indexOf('.b') + 1), ['property', 1]);
+  assert.deepEqual(at(text.indexOf("'x'")), ['string', 1]);
+  assert.equal(nodeAt(r.ast, 0), undefined); // the opening bracket
+  assert.equal(nodeAt(r.ast, text.length - 1), undefined);
+});
+
+test('rawOffsetMapper maps decoded offsets through JSON escapes', () => {
+  // raw JSON string content:  [concat(\"a\", '\u00e9', 'b\\c')]
+  const raw = "[concat(\\\"a\\\", '\\u00e9', 'b\\\\c')]";
+  const decoded = JSON.parse(`"${raw}"`) as string;
+  const map = rawOffsetMapper(raw);
+  for (const ch of ['c', 'a', 'é', 'b', ']']) {
+    const d = decoded.indexOf(ch);
+    const r = map(d);
+    const rawHere = raw.slice(r);
+    assert.ok(rawHere.startsWith(ch) || rawHere.startsWith('\\u00e9'), `${ch}: decoded ${d} -> raw ${r} (${rawHere.slice(0, 8)})`);
+  }
+  assert.equal(map(decoded.length), raw.length);
+  assert.equal(map(-5), 0);
+  const plain = rawOffsetMapper('[f()]');
+  assert.equal(plain(3), 3);
 });

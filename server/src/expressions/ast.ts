@@ -89,3 +89,33 @@ export function printAst(node: ExprNode): string {
       return `${printAst(node.object)}[${printAst(node.index)}]`;
   }
 }
+
+/** Direct children of a node, in source order. */
+export function childrenOf(node: ExprNode): ExprNode[] {
+  switch (node.kind) {
+    case 'call':
+      return node.args;
+    case 'property':
+      return [node.object];
+    case 'index':
+      return [node.object, node.index];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The innermost node whose range contains `offset` (start <= offset < end), with its ancestors
+ * (outermost first), for hover and diagnostics inside an expression. Undefined when outside.
+ */
+export function nodeAt(root: ExprNode, offset: number): { node: ExprNode; ancestors: ExprNode[] } | undefined {
+  if (offset < root.start || offset >= root.end) return undefined;
+  const ancestors: ExprNode[] = [];
+  let node = root;
+  for (;;) {
+    const child = childrenOf(node).find((c) => offset >= c.start && offset < c.end);
+    if (!child) return { node, ancestors };
+    ancestors.push(node);
+    node = child;
+  }
+}

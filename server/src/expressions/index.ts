@@ -8,3 +8,4 @@ export { isExpression, parseExpression, evaluateString, evaluateAst, parseCached
 export { BUILTINS, SPECIAL_FUNCTIONS, supportedFunctions, buildString } from './functions';
 export { parseIpv4, formatIpv4, parseIpv4Cidr, describeIpv4, ipv4Subnet, ipv4Host } from './cidr';
 export { splitSymbolic, isStringish, mapCandidates, liftArgs } from './util';
+export { rawOffsetMapper } from './offsets';
