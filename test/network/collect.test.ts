@@ -150,6 +150,11 @@ test('routes: forced tunneling, ApiManagement → Internet route, BGP, child rou
   assert.equal(param.forcedTunneling, undefined);
   assert.match(param.defaultRoutes[0].reason!, /next hop type of route 'p1' is not known.*nextHop/);
 
+  const regional = evaluateRouteTable(t, rtNamed(t, 'rt-regional'));
+  assert.equal(regional.apimToInternet?.name, 'apim-we', 'regional tag, any case, next hop compared case-insensitively');
+  assert.equal(regional.forcedTunneling, false, 'no 0.0.0.0/0 route');
+  assert.ok(isUnknown(regional.disableBgpRoutePropagation));
+
   const cands = evaluateRouteTable(t, rtNamed(t, 'rt-cands'));
   assert.equal(cands.forcedTunneling, true, 'every allowed value force-tunnels');
   assert.equal(cands.defaultRoutes.length, 1, 'only the 0.0.0.0/0 route counts');

@@ -5,6 +5,7 @@
 import { Unknown, isArray, isObject, isUnknown, displayValue, type Tri, type Value, type ValueObject } from '../expressions/value';
 import type { Origin, Resource, Template } from '../template/model';
 import { isChildOf, splitChildName } from './nsg';
+import { parseTag } from './addresses';
 
 export const ROUTE_TYPE = 'Microsoft.Network/routeTables/routes';
 
@@ -168,7 +169,7 @@ export interface RouteTableVerdict {
   defaultRoutes: DefaultRouteVerdict[];
   /** True when some 0.0.0.0/0 route surely force-tunnels; undefined when unknown values decide. */
   forcedTunneling: Tri;
-  /** The `ApiManagement` → `Internet` route, when present. */
+  /** The `ApiManagement` (or regional `ApiManagement.<region>`, any case) → `Internet` route, when present. */
   apimToInternet?: RouteView;
   /** `disableBgpRoutePropagation` as evaluated (undefined when absent). */
   disableBgpRoutePropagation?: Value;
@@ -189,7 +190,7 @@ export function evaluateRouteTable(template: Template, routeTable: Resource): Ro
     const hop = normalizeNextHop(r.nextHopType);
     if (
       typeof r.addressPrefix === 'string' &&
-      r.addressPrefix.trim().toLowerCase() === 'apimanagement' &&
+      parseTag(r.addressPrefix)?.base === 'apimanagement' &&
       hop === 'Internet' &&
       (r.condition === undefined || r.condition === true)
     ) {
