@@ -110,7 +110,7 @@ describe('array-form template (JSONC, parameter file)', () => {
     const sku = apim.sku() as Record<string, Value>;
     const nameOrigin = t.propertyOrigin(sku, 'name')!;
     assert.equal(nameOrigin.literal, false, 'sku.name is an expression');
-    assert.match(nameOrigin.via!, /expression/);
+    assert.equal(nameOrigin.via, "from parameter 'sku'");
     const capOrigin = t.propertyOrigin(sku, 'capacity')!;
     assert.equal(capOrigin.literal, true);
     assert.equal(t.main.text.slice(capOrigin.node.offset, capOrigin.node.offset + capOrigin.node.length), '1');
@@ -159,6 +159,8 @@ describe('languageVersion 2.0 symbolic resources', () => {
     assert.equal(show(shared.id), `/subscriptions/${SUB}/resourceGroups/network-rg/providers/Microsoft.Network/virtualNetworks/shared-vnet`);
     const p = byName(t, 'apim-sym').properties();
     assert.equal(show(at(p, 'sharedId')), show(shared.id));
+    assert.ok(isUnknown(at(p, 'sharedState')), 'the state of an existing resource is not in the template');
+    assert.equal(show(at(p, 'sharedFullId')), show(shared.id));
   });
 
   test('symbolic name resolves through resolveId', () => {

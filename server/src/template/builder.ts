@@ -279,7 +279,7 @@ class ScopeImpl implements Scope {
             file: this.file.file,
             node,
             literal: false,
-            via: env.via ?? `produced by the expression ${shortText(s)}`,
+            via: env.via ?? describeExpression(s),
           });
         }
         return v;
@@ -612,6 +612,13 @@ class ScopeImpl implements Scope {
     if (loop) return loop;
     return undefined;
   }
+}
+
+/** "from parameter 'x'" for `[parameters('x')]`, else "produced by the expression …". */
+function describeExpression(s: string): string {
+  const m = /^\[\s*(parameters|variables)\s*\(\s*'([^']*)'\s*\)\s*\]$/i.exec(s);
+  if (m) return `from ${lower(m[1]) === 'parameters' ? 'parameter' : 'variable'} '${m[2]}'`;
+  return `produced by the expression ${shortText(s)}`;
 }
 
 function describeCount(node: Node): string {
@@ -982,6 +989,21 @@ class ResourceImpl implements Resource {
   /** What `reference(this)` returns. */
   referenceValue(full: boolean): Value {
     let state: Value;
+    if (this.existing) {
+      const u = new Unknown(
+        `reference(${keyOf(this.id)})`,
+        `'${typeof this.name === 'string' ? this.name : this.type}' is an existing resource; its state is not in the template`,
+      );
+      if (!full) return u;
+      return {
+        id: this.id,
+        name: this.name,
+        type: this.type,
+        apiVersion: this.apiVersion ?? null,
+        location: this.rawMember('location') ? this.location() : new Unknown(`${u.key}.location`, u.reason),
+        properties: u,
+      };
+    }
     if (this.isDeployment()) {
       const outputs: Value = this.innerScope
         ? this.innerScope.outputsObject()
@@ -1143,7 +1165,7 @@ class TemplateImpl implements Template {
       file: o.file,
       node: vn,
       literal: o.literal && !expr,
-      via: o.via ?? (expr ? `produced by the expression ${shortText(s!)}` : undefined),
+      via: o.via ?? (expr ? describeExpression(s!) : undefined),
     };
   }
 

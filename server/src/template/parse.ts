@@ -52,25 +52,26 @@ export interface ParsedSource extends SourceFile {
   refused?: { message: string; offset: number };
 }
 
-// A tiny cache so that detectDocumentKind + buildTemplate (or two builds of the same text) parse once.
-const cache: { file: string; text: string; parsed: ParsedSource }[] = [];
-const CACHE_SIZE = 6;
+// A tiny cache (keyed by text) so that detectDocumentKind + buildTemplate, or two builds of the
+// same text, parse once. Small, as a tree of a 3 MB template is large.
+const cache: { text: string; parsed: ParsedSource }[] = [];
+const CACHE_SIZE = 3;
 
-/** Parses a document once (cached by file and text); never throws. */
+/** Parses a document once (cached by text); never throws. */
 export function parseSource(file: string, text: string): ParsedSource {
   if (typeof text !== 'string') text = '';
   for (let i = 0; i < cache.length; i++) {
     const c = cache[i];
-    if (c.file === file && c.text === text) {
+    if (c.text === text) {
       if (i > 0) {
         cache.splice(i, 1);
         cache.unshift(c);
       }
-      return c.parsed;
+      return c.parsed.file === file ? c.parsed : { ...c.parsed, file };
     }
   }
   const parsed = parseUncached(file, text);
-  cache.unshift({ file, text, parsed });
+  cache.unshift({ text, parsed });
   if (cache.length > CACHE_SIZE) cache.pop();
   return parsed;
 }
