@@ -207,7 +207,6 @@ function run(argv: readonly string[], io: CliIo): number {
   const jobs: FileJob[] = [];
   const skipped: Analyzed[] = [];
   const usedParameterFiles = new Set<string>();
-  const paramCandidates = new Set<string>();
   for (const cand of found.candidates) {
     filesScanned++;
     const loaded = configForDir(path.dirname(cand.path));
@@ -264,7 +263,7 @@ function run(argv: readonly string[], io: CliIo): number {
       continue;
     }
     if (looksLikeParameters(cand.path, text)) {
-      paramCandidates.add(cand.real);
+      if (cand.explicit) io.stderr(`${displayPath(cand.path, io.cwd)}: a parameter file, not a template: it is applied to its template, not analyzed on its own\n`);
       continue;
     }
     let pf = parametersOverride;
