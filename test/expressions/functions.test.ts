@@ -76,6 +76,7 @@ const cases: [string, string, Expect][] = [
   ['resourceId', "[resourceId('rg1', 'Microsoft.Network/networkSecurityGroups', 'nsg')]", unk({ key: `"/subscriptions/"+${SUB}+"/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/nsg"` })],
   ['resourceId', "[resourceId('s', 'r', 'Microsoft.Network/virtualNetworks/subnets', 'v/s')]", val('/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/s')],
   ['resourceId', "[resourceId('s', 'r', 'Microsoft.Network/virtualNetworks/subnets', 'v')]", unk({ reason: /needs 2 names, got 1/ })],
+  ['resourceId', "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('full'))]", unk({ key: "resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('full'))" })],
   ['resourceId', "[resourceId('a', 'b')]", unk({ reason: /no resource type/ })],
   ['resourceId', "[resourceId('x')]", unk({ reason: /expects at least 2 arguments/ })],
   ['resourceId', "[resourceId(parameters('t'), 'n')]", unk({ key: "resourceId(parameters('t'), 'n')" })],

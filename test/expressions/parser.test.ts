@@ -4,6 +4,7 @@ import { tokenize } from '../../server/src/expressions/tokenizer';
 import { isExpression, parseExpression, MAX_DEPTH } from '../../server/src/expressions/parser';
 import { nodeAt, printAst, type ExprNode } from '../../server/src/expressions/ast';
 import { rawOffsetMapper } from '../../server/src/expressions/offsets';
+import { parseCached, parseCacheSize } from '../../server/src/expressions/evaluator';
 
 type Tok = [string, number, number, (string | number)?];
 const tokenCases: [string, Tok[]][] = [
@@ -193,4 +194,11 @@ test('rawOffsetMapper maps decoded offsets through JSON escapes', () => {
   assert.equal(map(-5), 0);
   const plain = rawOffsetMapper('[f()]');
   assert.equal(plain(3), 3);
+});
+
+test('parse cache is bounded and returns the same result for the same text', () => {
+  const a = parseCached("[concat('cache', 'test')]");
+  assert.equal(parseCached("[concat('cache', 'test')]"), a);
+  for (let i = 0; i < 6000; i++) parseCached(`[add(${i}, 1)]`);
+  assert.ok(parseCacheSize() <= 5000, `cache holds ${parseCacheSize()}`);
 });

@@ -31,18 +31,29 @@ let activeDepth = 0;
 // parse cache
 
 const CACHE_LIMIT = 5000;
+/** Total characters of cached texts (ASTs are proportional): keeps huge templates from hoarding memory. */
+const CACHE_CHARS = 16 * 1024 * 1024;
 const cache = new Map<string, ParseResult>();
+let cachedChars = 0;
 
-/** Parses with a bounded cache (the same strings are evaluated many times). */
+/** Parses with a bounded LRU cache (the same strings are evaluated many times). */
 export function parseCached(text: string): ParseResult {
   const hit = cache.get(text);
-  if (hit) return hit;
+  if (hit) {
+    // refresh recency
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
   const r = parseExpression(text);
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
+  if (text.length > CACHE_CHARS / 4) return r;
+  while (cache.size > 0 && (cache.size >= CACHE_LIMIT || cachedChars + text.length > CACHE_CHARS)) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    cachedChars -= oldest.length;
   }
   cache.set(text, r);
+  cachedChars += text.length;
   return r;
 }
 

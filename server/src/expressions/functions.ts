@@ -886,6 +886,7 @@ function splitIdArgs(args: Value[], maxPrefix: number): { prefix: Value[]; type:
     // Tolerate "parent/child" written as one name.
     const split = names.flatMap((n) => splitSymbolic(n, '/'));
     if (split.length === need) names = split;
+    else if (names.some((n) => n instanceof Unknown && !n.parts)) return 'unknown'; // an unknown name may hold "parent/child"
     else throw new ArgError(`resource type '${type}' needs ${need} name${need === 1 ? '' : 's'}, got ${names.length}`);
   }
   return { prefix: args.slice(0, ti), type: typeSegs.join('/'), names };
