@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseJsonc, parseTree, findNodeAtLocation, type ParseError } from 'jsonc-parser';
-import { CodeActionRequest, HoverRequest, DiagnosticSeverity, ErrorCodes, ResponseError, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, CodeActionResolveRequest, HoverRequest, DiagnosticSeverity, ErrorCodes, ResponseError, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { LspClient, REPO_ROOT } from './harness';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'lsp');
@@ -123,7 +123,15 @@ test('source.fixAll.apimVnet and apimVnet/fixAll return the preferred fixes as o
   assert.equal(actions.length, 1);
   assert.equal(actions[0].kind, 'source.fixAll.apimVnet');
   assert.ok(actions.every((a) => a.kind !== 'quickfix'), 'only the requested kind');
+  // in the light bulb the fix-all action is resolved lazily
+  const bulb = (await codeActions(uri, diags)).find((a) => a.kind === 'source.fixAll.apimVnet');
+  if (bulb) {
+    assert.equal(bulb.edit, undefined);
+    const resolved = await client.conn.sendRequest(CodeActionResolveRequest.type, bulb);
+    assert.deepEqual(resolved.edit, actions[0].edit);
+  }
   const edit = (await client.conn.sendRequest('apimVnet/fixAll', { uri })) as WorkspaceEdit;
+  assert.deepEqual(edit, actions[0].edit, 'the request and the code action compute the same edit');
   assert.ok(edit.changes?.[uri]?.length, 'apimVnet/fixAll has edits');
   await client.applyWorkspaceEdit(edit);
   const after = await client.waitForDiagnostics(uri, (x) => !SKU(x), 'no unsupported-sku after fix-all', 2);

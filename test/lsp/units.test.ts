@@ -13,6 +13,7 @@ import { normalizeSettings, settingsOverrides } from '../../server/src/lsp/setti
 import { DebouncedRunner } from '../../server/src/lsp/scheduler';
 import { fileKeyForUri, uriForFileKey } from '../../server/src/lsp/uri';
 import { listJsonFiles } from '../../server/src/lsp/workspace-scan';
+import { minimalEdit } from '../../server/src/lsp/fix-all';
 import { hoverAt, resolveProfile } from '../../server/src/hover';
 import { analyze } from '../../server/src/analyzer';
 import type { Finding } from '../../server/src/findings';
@@ -53,13 +54,18 @@ test('code actions: none for foreign or stale diagnostics; fix-all only when ask
   const diag = (version: number, source = 'apim-vnet') => ({ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } }, message: 'm', source, data: data(version) });
   const params = (diagnostics: unknown[], only?: string[]) => ({ textDocument: { uri: doc.uri }, range: diag(3).range, context: { diagnostics: diagnostics as never[], only } });
   const version = () => 3;
-  assert.deepEqual(codeActionsFor(doc, params([diag(3, 'json')]), version, () => []), []);
-  assert.deepEqual(codeActionsFor(doc, params([diag(2)]), version, () => []), [], 'stale version');
-  const current = codeActionsFor(doc, params([diag(3)]), version, () => [fix]);
+  const none = () => undefined;
+  const edit1 = { changes: { [doc.uri]: [{ range: fix.edits[0].range, newText: '{' }] } };
+  assert.deepEqual(codeActionsFor(doc, params([diag(3, 'json')]), version, none), []);
+  assert.deepEqual(codeActionsFor(doc, params([diag(2)]), version, none), [], 'stale version');
+  const current = codeActionsFor(doc, params([diag(3)]), version, () => edit1, 1);
   assert.deepEqual(current.map((a) => a.title), ['Fix it', 'Disable unsupported-sku for this line']);
-  const fixAll = codeActionsFor(doc, params([diag(3)], [FIX_ALL_KIND]), version, () => [fix]);
+  const bulb = codeActionsFor(doc, params([diag(3)]), version, () => assert.fail('computed lazily'), 2);
+  assert.deepEqual(bulb.at(-1), { title: 'Fix all APIM VNet problems in this file', kind: FIX_ALL_KIND, data: { fixAll: doc.uri, version: 3 } });
+  const fixAll = codeActionsFor(doc, params([diag(3)], [FIX_ALL_KIND]), version, () => edit1);
   assert.deepEqual(fixAll.map((a) => a.kind), [FIX_ALL_KIND]);
-  assert.deepEqual(codeActionsFor(doc, params([], ['source.organizeImports']), version, () => [fix]), []);
+  assert.deepEqual(fixAll[0].edit, edit1);
+  assert.deepEqual(codeActionsFor(doc, params([], ['source.organizeImports']), version, () => edit1), []);
 });
 
 test('findings become diagnostics with ranges, related information in other files, docs link and serializable fixes', () => {
@@ -154,4 +160,13 @@ test('workspace listing skips node_modules and .git, sorted', () => {
   assert.ok(files.length >= 2);
   assert.deepEqual([...files].sort(), files);
   assert.ok(files.every((f) => !/node_modules|\.git[\\/]/.test(f)));
+});
+
+test('fix-all result is one minimal edit', () => {
+  const before = '{\n  "a": 1,\n  "b": 2\n}\n';
+  const after = '{\n  "a": 1,\n  "c": 3,\n  "b": 2\n}\n';
+  const doc = TextDocument.create('file:///m.json', 'json', 1, before);
+  const e = minimalEdit(doc, before, after);
+  assert.equal(TextDocument.applyEdits(doc, [e]), after);
+  assert.ok(e.newText.length <= 12, e.newText);
 });

@@ -19,6 +19,7 @@ export interface AnalysisEntry {
   generation: number;
   fileKey: string;
   config: ApimVnetConfig;
+  parametersFile?: string;
   result: AnalysisResult;
   /** Diagnostics per URI (the document itself, and linked files findings were placed in). */
   diagnostics: Map<string, Diagnostic[]>;
@@ -125,6 +126,7 @@ export function analyzeText(
     generation,
     fileKey,
     config: eff.config,
+    parametersFile: eff.parametersFile,
     result,
     diagnostics,
     isTemplate,

@@ -22,16 +22,20 @@ export function toWorkspaceEdit(edits: SerializedEdit[]): WorkspaceEdit {
   return { changes };
 }
 
+export const FIX_ALL_TITLE = 'Fix all APIM VNet problems in this file';
+
 /**
  * @param doc the current document
  * @param currentVersionOf version of the document a diagnostic was computed on, as open now
- * @param fixAll the preferred fixes of the current analysis (for source.fixAll), lazily
+ * @param fixAll the fix-all edit of the document (for source.fixAll), computed lazily
+ * @param preferredCount number of preferred fixes in the current analysis
  */
 export function codeActionsFor(
   doc: TextDocument,
   params: CodeActionParams,
   currentVersionOf: (uri: string) => number | undefined,
-  fixAll: () => SerializedFix[],
+  fixAll: () => WorkspaceEdit | undefined,
+  preferredCount = 0,
 ): CodeAction[] {
   const only = params.context.only;
   const actions: CodeAction[] = [];
@@ -60,14 +64,12 @@ export function codeActionsFor(
     }
   }
   if (only && wants(only, FIX_ALL_KIND)) {
-    const a = fixAllAction(fixAll());
-    if (a) actions.push(a);
-  } else if (!only) {
-    const fixes = fixAll();
-    if (fixes.length > 1) {
-      const a = fixAllAction(fixes);
-      if (a) actions.push(a);
-    }
+    // explicitly requested (editor.codeActionsOnSave, "Fix All"): computed now
+    const edit = fixAll();
+    if (edit) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit });
+  } else if (!only && preferredCount > 1) {
+    // in the light bulb: resolved lazily (codeAction/resolve) so that cursor moves stay cheap
+    actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { fixAll: doc.uri, version: doc.version } });
   }
   return actions;
 }
@@ -135,10 +137,4 @@ export function fixAllEdit(fixes: SerializedFix[]): WorkspaceEdit | undefined {
   const chosen = selectNonOverlapping(fixes);
   if (chosen.length === 0) return undefined;
   return toWorkspaceEdit(chosen.flatMap((f) => f.edits));
-}
-
-function fixAllAction(fixes: SerializedFix[]): CodeAction | undefined {
-  const edit = fixAllEdit(fixes);
-  if (!edit) return undefined;
-  return { title: 'Fix all APIM VNet problems in this file', kind: FIX_ALL_KIND, edit };
 }

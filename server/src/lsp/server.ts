@@ -12,6 +12,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type WorkspaceEdit,
+  type CodeAction,
   type Hover,
   type CancellationToken,
   type WorkDoneProgressReporter,
@@ -21,7 +22,8 @@ import * as fs from 'fs';
 import { AnalysisCache, analyzeText, type AnalysisEntry } from './analysis';
 import { ConfigProvider } from './config';
 import { DebouncedRunner } from './scheduler';
-import { codeActionsFor, fixAllEdit, FIX_ALL_KIND } from './code-actions';
+import { codeActionsFor, FIX_ALL_KIND } from './code-actions';
+import { fixAllRounds } from './fix-all';
 import { isDiagnosticData, type SerializedFix } from './diagnostics';
 import { safeNotification, safeRequest, safeRequestOr, invalidParams } from './safe';
 import { pathToUri, uriToPath } from './uri';
@@ -160,7 +162,7 @@ export function startServer(connection: Connection): ServerHandle {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
         hoverProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -238,7 +240,26 @@ export function startServer(connection: Connection): ServerHandle {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const entry = await ensureAnalysis(doc);
-      return codeActionsFor(doc, params, (u) => documents.get(u)?.version, () => (entry && entry.version === doc.version ? preferredFixes(entry) : []));
+      const current = entry && entry.version === doc.version ? entry : undefined;
+      return codeActionsFor(
+        doc,
+        params,
+        (u) => documents.get(u)?.version,
+        () => (current ? fixAllRounds(doc, current, openText).edit : undefined),
+        current ? preferredFixes(current).length : 0,
+      );
+    }),
+  );
+
+  connection.onCodeActionResolve(
+    safeRequestOr<[CodeAction], CodeAction>(connection.console, 'codeAction/resolve', { title: '' }, async (action) => {
+      const data = action.data as { fixAll?: string; version?: number } | undefined;
+      if (!data?.fixAll) return action;
+      const doc = documents.get(data.fixAll);
+      if (!doc || doc.version !== data.version) return action;
+      const entry = await ensureAnalysis(doc);
+      if (entry) action.edit = fixAllRounds(doc, entry, openText).edit ?? { changes: {} };
+      return action;
     }),
   );
 
@@ -290,9 +311,9 @@ export function startServer(connection: Connection): ServerHandle {
       const uri = uriParam(params);
       const doc = documentFor(uri);
       if (!doc) throw invalidParams(`cannot read ${uri}`);
-      const entry = documents.get(uri) ? await ensureAnalysis(doc) : analyzeText(doc, await config.forUri(uri), openText);
-      if (!entry) return { changes: {} };
-      return fixAllEdit(preferredFixes(entry)) ?? { changes: {} };
+      const dc = await config.forUri(uri);
+      if (dc.ignored) return { changes: {} };
+      return fixAllRounds(doc, dc, openText).edit ?? { changes: {} };
     }),
   );
 
