@@ -111,12 +111,19 @@ test('thousands of resources: the index is built once and queries stay fast', ()
   const t0 = performance.now();
   const users = findSubnetUsers(template, sub, s.resource);
   const first = performance.now() - t0;
+  // Other subnets: the index is reused, each answer computed (not memoized yet).
+  const others = template.resourcesOfType('Microsoft.Network/virtualNetworks/subnets').filter((r) => r !== sub).slice(0, 20);
+  assert.equal(others.length, 20);
   const t1 = performance.now();
-  for (let i = 0; i < 20; i++) findSubnetUsers(template, sub, s.resource);
-  const again = (performance.now() - t1) / 20;
+  for (const o of others) assert.equal(findSubnetUsers(template, o, s.resource).length, nics / subnets);
+  const again = (performance.now() - t1) / others.length;
   assert.equal(users.length, nics / subnets);
   assert.ok(users.every((u) => u.kind === 'nic'));
-  // Generous bounds for a 2-core CI box; typical: first ~100-300 ms (evaluates 3000 NICs once), then ~1 ms.
+  // Memoized: the same question again returns an equal, fresh array.
+  const memo = findSubnetUsers(template, sub, s.resource);
+  assert.notEqual(memo, users);
+  assert.deepEqual(memo, users);
+  // Generous bounds for a 2-core CI box; typical: first ~300-1300 ms (evaluates 3000 NICs once), then a few ms per subnet.
   assert.ok(first < 5000, `first query took ${first.toFixed(0)} ms`);
   assert.ok(again < 100, `repeated query took ${again.toFixed(1)} ms`);
   console.log(`# usage index: ${(text.length / 1e6).toFixed(1)} MB, ${resources.length} resources: first query ${first.toFixed(0)} ms, repeated ${again.toFixed(2)} ms`);

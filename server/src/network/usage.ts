@@ -48,6 +48,8 @@ interface UsageIndex {
   byName: Map<string, IdRef[]>;
   /** Document order of resources, built on first need. */
   order?: Map<Resource, number>;
+  /** Memoized answers per subnet and excluded resource. */
+  results: Map<Resource, Map<Resource, SubnetUser[]>>;
 }
 
 const cache = new WeakMap<Template, UsageIndex>();
@@ -68,8 +70,17 @@ const SKIP_TYPES = new Set(
 const ACL_KEYS = new Set(['virtualnetworkrules', 'ipsecurityrestrictions', 'scmipsecurityrestrictions', 'iprules']);
 
 export function findSubnetUsers(template: Template, subnet: Resource, exclude: Resource): SubnetUser[] {
-  const out: SubnetUser[] = [];
   const index = getIndex(template);
+  // Rules and the report ask the same question: answer it once per (subnet, excluded service).
+  let bySubnet = index.results.get(subnet);
+  if (!bySubnet) index.results.set(subnet, (bySubnet = new Map()));
+  let res = bySubnet.get(exclude);
+  if (!res) bySubnet.set(exclude, (res = computeUsers(template, index, subnet, exclude)));
+  return res.slice();
+}
+
+function computeUsers(template: Template, index: UsageIndex, subnet: Resource, exclude: Resource): SubnetUser[] {
+  const out: SubnetUser[] = [];
   const keys = new Set<string>(['*']);
   const segs = splitName(subnet.name);
   const last = segs.length ? segs[segs.length - 1] : subnet.name;
@@ -80,15 +91,20 @@ export function findSubnetUsers(template: Template, subnet: Resource, exclude: R
       const res = ref.resource;
       if (res === exclude || res === subnet || isSameResource(res, exclude) || seen.has(res)) continue;
       if (subnet.parent && res === subnet.parent) continue;
-      const r = safe(() => template.resolveId(ref.value, SUBNET_TYPE), undefined);
-      if (!r || r.kind !== 'resource' || !isSameResource(r.resource, subnet)) continue;
+      // The same id (or the same symbolic id) needs no resolution; anything else is resolved.
+      let certain = true;
+      if (safe(() => template.equal(ref.value, subnet.id, true), undefined) !== true) {
+        const r = safe(() => template.resolveId(ref.value, SUBNET_TYPE), undefined);
+        if (!r || r.kind !== 'resource' || !isSameResource(r.resource, subnet)) continue;
+        certain = r.certain;
+      }
       seen.add(res);
       out.push({
         resource: res,
         origin: refOrigin(template, ref),
         kind: kindOf(res),
         detail: ref.path,
-        certain: r.certain,
+        certain,
       });
     }
   }
@@ -201,7 +217,7 @@ function idKey(v: Value): string | undefined {
 function getIndex(template: Template): UsageIndex {
   let idx = cache.get(template);
   if (idx) return idx;
-  idx = { byName: new Map() };
+  idx = { byName: new Map(), results: new Map() };
   const mentions = new Map<string, number[]>(); // file → sorted offsets of "subnet"
   const offsetsOf = (file: string, text: string): number[] => {
     let a = mentions.get(file);
