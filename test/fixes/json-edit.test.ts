@@ -702,6 +702,113 @@ ${B_RULE}
     run: (t, f) => addDependsOn(t, f, ['resources', 0], 'vnet'),
     expected: undefined,
   },
+  {
+    name: 'setProperty: add to an object with a trailing comma and comments',
+    input: `{
+  /* subnet */
+  "properties": {
+    "addressPrefix": "10.0.0.0/24", // APIM only
+    // more later
+  },
+}
+`,
+    run: (t, f) => setProperty(t, f, ['properties', 'routeTable'], { id: 'x' }),
+    expected: `{
+  /* subnet */
+  "properties": {
+    "addressPrefix": "10.0.0.0/24", // APIM only
+    "routeTable": {
+      "id": "x"
+    }
+    // more later
+  },
+}
+`,
+  },
+  {
+    name: 'addDependsOn: dependsOn with a trailing comma',
+    input: `{
+  "resources": [
+    {
+      "dependsOn": [
+        "a",
+      ],
+    },
+  ],
+}
+`,
+    run: (t, f) => addDependsOn(t, f, ['resources', 0], 'b'),
+    expected: `{
+  "resources": [
+    {
+      "dependsOn": [
+        "a",
+        "b"
+      ],
+    },
+  ],
+}
+`,
+  },
+  {
+    name: 'removeArrayElement: last element with a trailing comma',
+    input: `{
+  "l": [
+    "a",
+    "b", // bee
+  ]
+}
+`,
+    run: (t, f) => removeArrayElement(t, f, ['l'], 1),
+    expected: `{
+  "l": [
+    "a",
+  ]
+}
+`,
+  },
+  {
+    name: 'removeProperty: property spanning lines, comment above kept',
+    input: `{
+  "properties": {
+    "virtualNetworkType": "Internal",
+    // a public IP is not allowed in Internal mode on stv1
+    "publicIpAddressId": {
+      "nested": true
+    },
+    "other": 1
+  }
+}
+`,
+    run: (t, f) => removeProperty(t, f, ['properties', 'publicIpAddressId']),
+    expected: `{
+  "properties": {
+    "virtualNetworkType": "Internal",
+    // a public IP is not allowed in Internal mode on stv1
+    "other": 1
+  }
+}
+`,
+  },
+  {
+    name: 'insertArrayElement: block comment spanning lines after the last element',
+    input: `{
+  "l": [
+    1 /* one
+    more */
+  ]
+}
+`,
+    run: (t, f) => insertArrayElement(t, f, ['l'], 2),
+    expected: `{
+  "l": [
+    1,
+    2 /* one
+    more */
+  ]
+}
+`,
+  },
 ];
 
 describe('json edit builders (byte for byte, every style)', () => {
