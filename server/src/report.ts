@@ -16,6 +16,7 @@ import type { ApimLocation, ApimService, Link, SubnetInfo } from './network/chai
 import { LineIndex } from './text/lines';
 import { member, safe, resourceOrigin } from './network/chain';
 import { findSubnetUsers } from './network/usage';
+import { describeRule, type RowVerdict } from './network/nsg';
 
 /** One requirement row of the profile table with its verdict for one location's NSG. */
 export interface RequirementRow {
@@ -250,6 +251,35 @@ function valueText(v: Value | undefined): string {
   }
   if (isArray(v) || isObject(v)) return displayValue(v, 120);
   return String(v);
+}
+
+/**
+ * Requirement rows for the report from the NSG evaluator's verdicts (network/nsg.ts `evaluateRows`,
+ * e.g. `nsgAnalyses(ctx)` in rules/nsg-analysis.ts): one row per verdict, the deciding rule being the
+ * first blocking rule, else the first allowing one, else the rule whose unknown value decides.
+ */
+export function requirementRowsFromVerdicts(verdicts: readonly RowVerdict[]): RequirementRow[] {
+  return verdicts.map((v) => {
+    const verdict: RequirementRow['verdict'] = v.status === 'satisfied' ? 'allowed' : v.status === 'blocked' ? 'blocked' : 'unknown';
+    const ports = v.row.destinationPorts.length ? v.row.destinationPorts.join(', ') : safe(() => v.ports.toString(), '*');
+    const out: RequirementRow = {
+      row: v.row.row,
+      purpose: v.row.purpose,
+      direction: v.direction,
+      ports,
+      verdict,
+      class: v.row.class,
+    };
+    const decider = verdict === 'blocked' ? v.blocked[0]?.rule : verdict === 'allowed' ? v.allowedBy[0]?.rule : v.unknown[0]?.rule;
+    if (verdict === 'blocked') out.blockedPorts = v.blocked.map((b) => b.portsText).join(', ');
+    if (decider) {
+      out.decidingRule = describeRule(decider);
+      const o = decider.accessOrigin ?? decider.origin;
+      if (o) out.decidingRuleOrigin = o;
+    }
+    if (verdict === 'unknown' && v.unknown[0]) out.note = v.unknown[0].reason;
+    return out;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import { explainText, networkReportMarkdown, describeServices, type RequirementRow } from '../../server/src/report';
+import { explainText, networkReportMarkdown, describeServices, requirementRowsFromVerdicts, type RequirementRow } from '../../server/src/report';
+import { nsgAnalyses } from '../../server/src/rules/nsg-analysis';
+import type { RuleContext } from '../../server/src/rules/context';
 import { fixture, fixtureDir, lineOf } from './helpers';
 
 /** 1-based line:col of the first occurrence of `needle` in the fixture text (col of its first char). */
@@ -122,4 +124,31 @@ test('explainText marks conditional links', () => {
   assert.match(out, /NSG +maybe-nsg \(maybeNsg\) \(conditional\) {2}\S*existing\.json:\d+:\d+$/m);
   assert.match(out, /subnet +outside the template: .*\/subnets\/apim-existing$/m);
   assert.match(out, /NSG +outside the template: .*networkSecurityGroups\/shared-nsg$/m);
+});
+
+test('requirementRowsFromVerdicts: real NSG verdicts become report rows with deciding rules and links', () => {
+  const { template, services } = fixture('nsg-rows.json');
+  const ctx: RuleContext = { template, services, platform: 'stv2', profileFor: () => 'stv2' };
+  const analyses = nsgAnalyses(ctx);
+  assert.equal(analyses.length, 1);
+  const rows = requirementRowsFromVerdicts(analyses[0].verdicts);
+  const byRow = new Map(rows.map((r) => [r.row, r]));
+  // stv2 row 2: 3443 from ApiManagement, allowed by the custom rule.
+  assert.equal(byRow.get(2)?.verdict, 'allowed');
+  assert.match(byRow.get(2)?.decidingRule ?? '', /AllowManagement.*100/);
+  // stv2 row 3: 6390 from AzureLoadBalancer: the default AllowAzureLoadBalancerInBound allows it.
+  assert.equal(byRow.get(3)?.verdict, 'allowed');
+  assert.match(byRow.get(3)?.decidingRule ?? '', /AllowAzureLoadBalancerInBound/);
+  // stv2 row 7: 1433 to Sql, blocked by the custom deny, whose `access` is linked.
+  const sql = byRow.get(7)!;
+  assert.equal(sql.verdict, 'blocked');
+  assert.equal(sql.blockedPorts, '1433');
+  assert.match(sql.decidingRule ?? '', /DenySqlOut/);
+  assert.ok(sql.decidingRuleOrigin);
+  assert.equal(sql.decidingRuleOrigin!.node.value, 'Deny');
+  const md = networkReportMarkdown(template, services, { rows: (s, l) => (s === analyses[0].service && l === analyses[0].loc ? rows : undefined) });
+  const denyLine = lineOf(template.main.text, sql.decidingRuleOrigin!.node.offset);
+  assert.match(md, new RegExp(`\\| 7 \\| Access to Azure SQL endpoints \\(required\\) \\| Outbound \\| 1433 \\| ❌ blocked \\| 1433 \\| 'DenySqlOut' \\(priority 200\\) \\[nsg-rows\\.json:${denyLine}:\\d+\\]\\([^)]*#L${denyLine}\\) \\|`));
+  const txt = explainText(template, services, { rows: () => rows });
+  assert.match(txt, / 7 blocked Outbound +1433 +Access to Azure SQL endpoints \[required\] {2}by 'DenySqlOut' \(priority 200\) \S+nsg-rows\.json:\d+:\d+/);
 });
