@@ -155,6 +155,19 @@ test('configuration: a rule set to off in the settings removes its diagnostics; 
   await client.waitForDiagnostics(uri, (x) => SKU(x)?.severity === DiagnosticSeverity.Error, 'unsupported-sku back to error');
 });
 
+test('maxFileSize: a template over the limit gets one file-skipped warning instead of an analysis', async () => {
+  const uri = uriOf('big.json');
+  await client.changeSettings({ debounceMs: 10, maxFileSize: 1000 });
+  try {
+    await client.open(uri, BASIC_EXTERNAL);
+    const d = await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'file-skipped'), 'file-skipped');
+    assert.deepEqual(d.map((y) => [y.code, y.severity]), [['file-skipped', DiagnosticSeverity.Warning]]);
+  } finally {
+    await client.changeSettings({ debounceMs: 10 });
+  }
+  await client.waitForDiagnostics(uri, (x) => !!SKU(x), 'analyzed again under the default limit');
+});
+
 test('invalid JSON mid-typing: invalid-json plus what could be analyzed; restoring the text clears it', async () => {
   const uri = uriOf('typing.json');
   await client.open(uri, BASIC_EXTERNAL);

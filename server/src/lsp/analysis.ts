@@ -101,8 +101,12 @@ export function analyzeText(
   const fileKey = fileKeyForUri(doc.uri);
   const readFile = makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
   let result: AnalysisResult;
+  const maxSize = eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const text = doc.getText();
+  // UTF-16 length is a lower bound of the UTF-8 size; count bytes only when it could matter
+  const size = text.length * 3 <= maxSize ? text.length : Buffer.byteLength(text, 'utf8');
   try {
-    result = analyze({ file: fileKey, text: doc.getText(), config: eff.config, parametersFile: eff.parametersFile, readFile });
+    result = size > maxSize ? skipped(fileKey, size, maxSize) : analyze({ file: fileKey, text, config: eff.config, parametersFile: eff.parametersFile, readFile });
   } catch (e) {
     log?.(`analyzer failed on ${doc.uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     result = { kind: 'other', findings: [] };
@@ -131,5 +135,22 @@ export function analyzeText(
     diagnostics,
     isTemplate,
     elapsedMs: performance.now() - t0,
+  };
+}
+
+/** The `file-skipped` analysis of a document over the size limit (not parsed at all). */
+function skipped(fileKey: string, size: number, maxSize: number): AnalysisResult {
+  return {
+    kind: 'other',
+    findings: [
+      {
+        ruleId: 'file-skipped',
+        severity: 'warning',
+        message: `Not analyzed: the file is ${size} bytes, over the configured limit of ${maxSize} bytes (setting apimVnet.maxFileSize / "maxFileSize" in .apim-vnet.json).`,
+        location: { file: fileKey, range: { offset: 0, length: 1 } },
+        related: [],
+        fixes: [],
+      },
+    ],
   };
 }

@@ -204,7 +204,9 @@ export function startServer(connection: Connection): ServerHandle {
   documents.onDidChangeContent(
     safeNotification(connection.console, 'didChange', (e) => {
       // first analysis of a freshly opened document runs at once; edits are debounced
-      const delay = cache.get(e.document.uri) ? config.debounceMs : 0;
+      // (large templates: wait at least as long as their last analysis took, so typing never queues work)
+      const last = cache.get(e.document.uri);
+      const delay = last ? Math.max(config.debounceMs, Math.min(last.elapsedMs, 2000)) : 0;
       runner.schedule(e.document.uri, delay);
     }),
   );
