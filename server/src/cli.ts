@@ -16,7 +16,7 @@ import { DEFAULT_MAX_FILE_SIZE } from './config/types';
 import { findConfigFile, loadConfigFile, mergeConfig, findParametersFile, isIgnored, type LoadedConfig } from './config/load';
 import { applySuppressions } from './config/suppression';
 import { parseArgs, USAGE, type CliOptions } from './cli/args';
-import { discover, errText, readText, writeAtomic, TextStore, type Candidate } from './cli/files';
+import { discover, errText, readText, writeAtomic, isInside, TextStore, type Candidate } from './cli/files';
 import { planFixRound, applyTextEdits } from './cli/fix';
 import type { FileReport, OutputContext, RunReport } from './output/common';
 import { displayPath, sortFindings, summarize } from './output/common';
@@ -199,7 +199,13 @@ function run(argv: readonly string[], io: CliIo): number {
   }
 
   const baseMax = forced?.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const store = new TextStore(found.roots, baseMax);
+  // A template named on the command line may link `../modules/x.json`: when it lies inside the
+  // working directory (the user's project), that directory is a root too; a file outside it
+  // only reads its own folder tree.
+  const roots = [...found.roots];
+  const cwdReal = safeReal(io.cwd);
+  if (cwdReal && found.candidates.some((c) => c.explicit && isInside(c.real, cwdReal))) roots.push(cwdReal);
+  const store = new TextStore(roots, baseMax);
   if (parametersOverride) store.allowedFiles.add(fs.realpathSync.native(parametersOverride));
 
   // --- jobs: config, size cap, parameter files -------------------------------------------
@@ -238,16 +244,19 @@ function run(argv: readonly string[], io: CliIo): number {
           job,
           kind: 'skipped',
           invalidJson: false,
-          findings: [
-            {
-              ruleId: 'file-skipped',
-              severity: 'warning',
-              message: `File not analyzed: ${size} bytes is over the ${max}-byte limit (maxFileSize in .apim-vnet.json).`,
-              location: { file: cand.path, range: { offset: 0, length: 0 } },
-              related: [],
-              fixes: [],
-            },
-          ],
+          findings: applySeverityOverrides(
+            [
+              {
+                ruleId: 'file-skipped',
+                severity: 'warning',
+                message: `File not analyzed: ${size} bytes is over the ${max}-byte limit (maxFileSize in .apim-vnet.json).`,
+                location: { file: cand.path, range: { offset: 0, length: 0 } },
+                related: [],
+                fixes: [],
+              },
+            ],
+            config.rules,
+          ).filter((f) => !opts.quiet || f.severity === 'error'),
         });
       }
       continue;
@@ -273,6 +282,7 @@ function run(argv: readonly string[], io: CliIo): number {
         const real = safeReal(pf);
         if (!real) {
           err(`${displayPath(cand.path, io.cwd)}: parameter file ${displayPath(pf, io.cwd)} (from ${displayPath(loaded.file, io.cwd)}) cannot be read`);
+          exitTwo = true;
           pf = undefined;
         } else store.allowedFiles.add(real);
       }

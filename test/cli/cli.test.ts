@@ -301,6 +301,23 @@ describe('apim-vnet-lint CLI (real process)', { concurrency: 4 }, () => {
     assert.match(again.stdout, /no fixes applied/);
     assert.equal(fs.readFileSync(file, 'utf8'), after);
   });
+
+  test('linked templates: findings go to the linked file; files outside the working directory / roots are never read', async () => {
+    const dir = tempDir();
+    copyFixture('basic-external.json', dir, 'shared/apim.json');
+    write(dir, 'infra/main.json', JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [{ type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'apim', properties: { mode: 'Incremental', templateLink: { relativePath: '../shared/apim.json' } } }],
+    }, null, 2));
+    const r = await runCli(['infra/main.json'], dir);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const f = findingLines(r.stdout).find((l) => l.ruleId === 'unsupported-sku');
+    assert.equal(f?.path, 'shared/apim.json');
+    // Run from infra/: ../shared is outside the working directory and the template's folder.
+    const inner = await runCli(['main.json'], path.join(dir, 'infra'));
+    assert.equal(findingLines(inner.stdout).filter((l) => l.ruleId === 'unsupported-sku').length, 0, inner.stdout);
+  });
 });
 
 test('main() runs in-process with injected io (no process exit, no global state)', async () => {
