@@ -242,13 +242,16 @@ test('hover on virtualNetworkType shows the seed notes and the profile; on a dia
   assert.equal(nothing, null);
 });
 
-test('apimVnet/networkReport returns Markdown for the template', async () => {
+test('apimVnet/networkReport returns the chain, the requirement rows with deciding rules and the findings as Markdown', async () => {
   const uri = uriOf('report.json');
-  await client.open(uri, BASIC_EXTERNAL);
+  await client.open(uri, BASIC_EXTERNAL.replace('"Basic"', '"Developer"'));
   const md = (await client.conn.sendRequest('apimVnet/networkReport', { uri })) as string;
   assert.equal(typeof md, 'string');
   assert.match(md, /contoso-apim/);
-  assert.match(md, /unsupported-sku/);
+  assert.match(md, /\| NSG \| resolved \| `apim-nsg`/);
+  assert.match(md, /Requirements \(stv2\)/);
+  assert.match(md, /Management endpoint.*blocked.*DenyAllInBound/);
+  assert.match(md, /## Findings[\s\S]*nsg-blocks-required-port/);
 });
 
 test('a malformed request and an unknown method get error responses; the server keeps answering', async () => {

@@ -1,9 +1,10 @@
 /**
- * `apimVnet/networkReport`: the resolved chain of every APIM service (report.ts, shared with the
- * CLI's --explain) followed by the findings of the document, as Markdown.
+ * `apimVnet/networkReport`: the resolved chain of every APIM service and every requirement row's
+ * verdict with its deciding rule (report.ts, shared with the CLI's --explain, from the same NSG
+ * analysis the rules use), followed by the findings of the document, as Markdown.
  */
 import type { AnalysisEntry } from './analysis';
-import { networkReportMarkdown } from '../report';
+import { networkReportMarkdown, reportOptionsFor } from '../report';
 
 export function reportMarkdown(entry: AnalysisEntry, title: string): string {
   const r = entry.result;
@@ -16,9 +17,7 @@ export function reportMarkdown(entry: AnalysisEntry, title: string): string {
   const ctx = r.context;
   let md: string;
   try {
-    md = networkReportMarkdown(r.template, r.services ?? [], {
-      profileFor: ctx ? (s) => ctx.profileFor(s) : undefined,
-    });
+    md = networkReportMarkdown(r.template, r.services ?? [], reportOptionsFor(ctx));
   } catch (e) {
     md = `# APIM network report: ${title}\n\nThe chain could not be rendered (${e instanceof Error ? e.message : String(e)}).\n`;
   }
