@@ -584,6 +584,73 @@ ${MGMT_RULE_INLINE('          ')}
 `,
   },
   {
+    name: 'createNsgWithRulesAndAssociate: nested child subnet (NSG goes to the top-level resources)',
+    input: `{
+  "resources": [
+    {
+      "type": "Microsoft.Network/virtualNetworks",
+      "apiVersion": "2023-04-01",
+      "name": "vnet",
+      "location": "northeurope",
+      "properties": {},
+      "resources": [
+        {
+          "type": "subnets",
+          "apiVersion": "2023-04-01",
+          "name": "apim",
+          "properties": {
+            "addressPrefix": "10.0.0.0/24"
+          },
+          "dependsOn": [
+            "vnet"
+          ]
+        }
+      ]
+    }
+  ]
+}
+`,
+    run: (t, f) => createNsgWithRulesAndAssociate(t, f, { name: 'nsg', subnetPath: ['resources', 0, 'resources', 0], rules: [] }),
+    expected: `{
+  "resources": [
+    {
+      "type": "Microsoft.Network/virtualNetworks",
+      "apiVersion": "2023-04-01",
+      "name": "vnet",
+      "location": "northeurope",
+      "properties": {},
+      "resources": [
+        {
+          "type": "subnets",
+          "apiVersion": "2023-04-01",
+          "name": "apim",
+          "properties": {
+            "addressPrefix": "10.0.0.0/24",
+            "networkSecurityGroup": {
+              "id": "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg')]"
+            }
+          },
+          "dependsOn": [
+            "vnet",
+            "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg')]"
+          ]
+        }
+      ]
+    },
+    {
+      "type": "Microsoft.Network/networkSecurityGroups",
+      "apiVersion": "2023-04-01",
+      "name": "nsg",
+      "location": "northeurope",
+      "properties": {
+        "securityRules": []
+      }
+    }
+  ]
+}
+`,
+  },
+  {
     name: 'createNsgWithRulesAndAssociate: subnet that is not an object declines',
     input: `{
   "resources": [

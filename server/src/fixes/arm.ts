@@ -120,10 +120,13 @@ export function createAndAssociate(
   if (symbolicName && findProperty(nodeAt(text, resourcesPath)!, symbolicName)) return undefined;
 
   const ownerType = literalMember(text, ownerPath, 'type') ?? '';
+  const nestedIn = ownerPath.length >= 2 && ownerPath[ownerPath.length - 2] === 'resources' ? ownerPath.slice(0, -2) : undefined;
+  const isNetwork =
+    /^microsoft\.network\//i.test(ownerType) ||
+    (!ownerType.includes('.') && nestedIn !== undefined && nestedIn.length > 0 && /^microsoft\.network\//i.test(literalMember(text, nestedIn, 'type') ?? ''));
   const ownerApi = literalMember(text, ownerPath, 'apiVersion');
   const apiVersion =
-    opts.apiVersion ??
-    (ownerApi && /^microsoft\.network\//i.test(ownerType) && /^\d{4}-\d{2}-\d{2}(-preview)?$/.test(ownerApi) ? ownerApi : DEFAULT_NETWORK_API_VERSION);
+    opts.apiVersion ?? (ownerApi && isNetwork && /^\d{4}-\d{2}-\d{2}(-preview)?$/.test(ownerApi) ? ownerApi : DEFAULT_NETWORK_API_VERSION);
   const location =
     opts.location ?? literalMember(text, ownerPath, 'location') ?? vnetLocation(text, ownerPath, resourcesPath) ?? '[resourceGroup().location]';
 
