@@ -17,6 +17,8 @@ import { LineIndex } from './text/lines';
 import { member, safe, resourceOrigin } from './network/chain';
 import { findSubnetUsers } from './network/usage';
 import { describeRule, type RowVerdict } from './network/nsg';
+import type { RuleContext } from './rules/context';
+import { nsgAnalyses } from './rules/nsg-analysis';
 
 /** One requirement row of the profile table with its verdict for one location's NSG. */
 export interface RequirementRow {
@@ -280,6 +282,27 @@ export function requirementRowsFromVerdicts(verdicts: readonly RowVerdict[]): Re
     if (verdict === 'unknown' && v.unknown[0]) out.note = v.unknown[0].reason;
     return out;
   });
+}
+
+/**
+ * Report options from an analysis' rule context: the profile of each service and, for every
+ * location whose subnet and NSG are in the template, its requirement rows with their verdicts.
+ * Usage: `explainText(r.template, r.services, reportOptionsFor(r.context, { baseDir: cwd }))`.
+ */
+export function reportOptionsFor(ctx: RuleContext | undefined, base: ReportOptions = {}): ReportOptions {
+  if (!ctx) return base;
+  let analyses: ReturnType<typeof nsgAnalyses> | undefined;
+  return {
+    ...base,
+    profileFor: base.profileFor ?? ((s) => safe(() => ctx.profileFor(s), undefined)),
+    rows:
+      base.rows ??
+      ((s, l) => {
+        analyses ??= safe(() => nsgAnalyses(ctx), []);
+        const a = analyses.find((x) => x.service === s && x.loc === l);
+        return a ? requirementRowsFromVerdicts(a.verdicts) : undefined;
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import { explainText, networkReportMarkdown, describeServices, requirementRowsFromVerdicts, type RequirementRow } from '../../server/src/report';
+import { explainText, networkReportMarkdown, describeServices, requirementRowsFromVerdicts, reportOptionsFor, type RequirementRow } from '../../server/src/report';
 import { nsgAnalyses } from '../../server/src/rules/nsg-analysis';
 import type { RuleContext } from '../../server/src/rules/context';
 import { fixture, fixtureDir, lineOf } from './helpers';
@@ -151,4 +151,15 @@ test('requirementRowsFromVerdicts: real NSG verdicts become report rows with dec
   assert.match(md, new RegExp(`\\| 7 \\| Access to Azure SQL endpoints \\(required\\) \\| Outbound \\| 1433 \\| ❌ blocked \\| 1433 \\| 'DenySqlOut' \\(priority 200\\) \\[nsg-rows\\.json:${denyLine}:\\d+\\]\\([^)]*#L${denyLine}\\) \\|`));
   const txt = explainText(template, services, { rows: () => rows });
   assert.match(txt, / 7 blocked Outbound +1433 +Access to Azure SQL endpoints \[required\] {2}by 'DenySqlOut' \(priority 200\) \S+nsg-rows\.json:\d+:\d+/);
+});
+
+test('reportOptionsFor: profile and rows straight from a rule context', () => {
+  const { template, services } = fixture('nsg-rows.json');
+  const ctx: RuleContext = { template, services, platform: 'stv2', profileFor: () => 'stv2' };
+  const out = explainText(template, services, reportOptionsFor(ctx, { baseDir: fixtureDir }));
+  assert.match(out, /profile: +stv2/);
+  assert.match(out, /requirements \(stv2\):/);
+  assert.match(out, / 7 blocked Outbound +1433 .*DenySqlOut.* nsg-rows\.json:\d+:\d+$/m);
+  // Without a context nothing is added.
+  assert.deepEqual(reportOptionsFor(undefined, { baseDir: '/x' }), { baseDir: '/x' });
 });
