@@ -1,6 +1,7 @@
 /** explainText (CLI --explain) and networkReportMarkdown (VS Code "Show Network Report"). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
 import * as path from 'path';
 import { explainText, networkReportMarkdown, describeServices, requirementRowsFromVerdicts, reportOptionsFor, type RequirementRow } from '../../server/src/report';
 import { nsgAnalyses } from '../../server/src/rules/nsg-analysis';
@@ -162,4 +163,18 @@ test('reportOptionsFor: profile and rows straight from a rule context', () => {
   assert.match(out, / 7 blocked Outbound +1433 .*DenySqlOut.* nsg-rows\.json:\d+:\d+$/m);
   // Without a context nothing is added.
   assert.deepEqual(reportOptionsFor(undefined, { baseDir: '/x' }), { baseDir: '/x' });
+});
+
+test('linked template (templateLink.relativePath): places are in the linked file, lines counted in its own text', () => {
+  const { template, services } = fixture('linked-main.json');
+  assert.equal(services.length, 1);
+  const linkedText = fs.readFileSync(path.join(fixtureDir, 'linked', 'apim.json'), 'utf8');
+  const mainText = template.main.text;
+  const out = explainText(template, services, { baseDir: fixtureDir });
+  assert.match(out, new RegExp(`^APIM service apim-linked .* linked/apim\\.json:${where(linkedText, '"apim-linked"')}$`, 'm'));
+  assert.ok(out.includes(`VNet         vnet-linked  linked/apim.json:${where(linkedText, '"vnet-linked",\n      "location"')}`), out);
+  // The NSG comes from the parent template through a parameter.
+  assert.ok(out.includes(`NSG          nsg-main  linked-main.json:${where(mainText, '"nsg-main",\n')}`), out);
+  const md = networkReportMarkdown(template, services);
+  assert.match(md, /\[apim\.json:\d+:\d+\]\(file:\/\/\/[^)]*\/linked\/apim\.json#L\d+\)/);
 });
