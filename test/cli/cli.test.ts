@@ -318,6 +318,21 @@ describe('apim-vnet-lint CLI (real process)', { concurrency: 4 }, () => {
     const inner = await runCli(['main.json'], path.join(dir, 'infra'));
     assert.equal(findingLines(inner.stdout).filter((l) => l.ruleId === 'unsupported-sku').length, 0, inner.stdout);
   });
+
+  test('bundled examples (npm run demo): each shows what it was written to show', async () => {
+    const r = await runCli(['--format', 'json', 'examples'], repoRoot);
+    assert.equal(r.status, 1);
+    const j = JSON.parse(r.stdout) as { files: { path: string; findings: { ruleId: string; severity: string; message: string }[] }[] };
+    const by = new Map(j.files.map((f) => [f.path, f.findings]));
+    assert.deepEqual([...by.keys()], ['examples/basic-tier-vnet.json', 'examples/external-developer-correct.json', 'examples/external-premium-misconfigured.json']);
+    assert.deepEqual(by.get('examples/external-developer-correct.json'), []);
+    assert.deepEqual(by.get('examples/basic-tier-vnet.json')?.map((f) => `${f.ruleId}:${f.severity}`), ['unsupported-sku:error']);
+    const bad = by.get('examples/external-premium-misconfigured.json') ?? [];
+    const required = bad.filter((f) => f.ruleId === 'nsg-blocks-required-port');
+    assert.ok(required.some((f) => /3443/.test(f.message)), 'management endpoint 3443 not allowed inbound');
+    assert.ok(required.some((f) => /Storage/.test(f.message) && /999/.test(f.message)), 'Storage 443 blocked by the priority 999 deny');
+    assert.ok(required.every((f) => f.severity === 'error'));
+  });
 });
 
 test('main() runs in-process with injected io (no process exit, no global state)', async () => {

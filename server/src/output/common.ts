@@ -106,6 +106,7 @@ export class Locator {
 
   /** 1-based range; 1:1 when the file's text is unknown. */
   range(file: string, offset: number, length: number): LineColumnRange {
+    if (offset <= 0 && length <= 0) return { line: 1, column: 1, endLine: 1, endColumn: 1 }; // no need to read the file
     const idx = this.index(file);
     if (!idx) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
     return rangeToLineColumns(idx, offset, length);
