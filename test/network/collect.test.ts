@@ -85,7 +85,9 @@ test('collected rules evaluate: unknown priority says which parameter; ASG deny 
 
 test('collect: property copy loop over a parameter and a resource copy loop of child rules', () => {
   const t = load('nsg-copy.json');
-  const rules = collectSecurityRules(t, nsgNamed(t, 'copy-nsg'));
+  const col = collectNsgRules(t, nsgNamed(t, 'copy-nsg'));
+  assert.equal(col.securityRulesLiteral, false, 'a property copy loop is not an array a fix can insert into');
+  const rules = col.rules;
   assert.deepEqual(
     rules.map((r) => `${r.name}:${r.kind}:${displayValue(r.priority)}:${displayValue(r.destinationPorts[0])}`),
     ['Allow_Sql:inline:100:1433', 'Deny_Internet:inline:200:*', 'Allow_Extra_0:child:150:9350-9354', 'Allow_Extra_1:child:151:5671'],
@@ -112,6 +114,17 @@ test('collect: securityRules from a parameter without value → one opaque rule,
   const v = evaluateRow(col.rules, S1(4), 'Outbound', env);
   assert.equal(v.status, 'unknown');
   assert.match(v.unknown[0].reason, /security rules are not known.*securityRules/);
+});
+
+test('collect: securityRules from a parameter default: evaluated, not an array literal of the NSG', () => {
+  const t = load('nsg-param.json');
+  const col = collectNsgRules(t, nsgNamed(t, 'param-default-nsg'));
+  assert.deepEqual(col.rules.map((r) => `${r.name}:${r.kind}:${r.access}`), ['Deny_Sql_From_Param:inline:Deny']);
+  assert.equal(col.securityRulesLiteral, false, 'the NSG holds an expression, not an array: fixes must not insert into it');
+  const v = evaluateRow(col.rules, S1(4), 'Outbound', env);
+  assert.equal(v.status, 'blocked');
+  assert.equal(v.blocked[0].rule.name, 'Deny_Sql_From_Param');
+  assert.ok(v.blocked[0].rule.accessOrigin, 'the access value still has an origin (in the parameter default)');
 });
 
 test('collect: languageVersion 2.0 child rule with parent', () => {
