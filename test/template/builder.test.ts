@@ -291,6 +291,39 @@ describe('nested deployments', () => {
     assert.equal(r.kind === 'resource' && r.resource, remote);
   });
 
+  test('names flowing through module outputs resolve without false cycles', () => {
+    const dep = (name: string, extra: object) => ({ type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name, ...extra });
+    const t2 = inline({
+      resources: [
+        dep("[format('vnet-{0}-deployment', uniqueString(resourceGroup().id))]", {
+          properties: {
+            expressionEvaluationOptions: { scope: 'inner' },
+            template: {
+              resources: [
+                dep('vnet-deployment', { properties: { expressionEvaluationOptions: { scope: 'inner' }, template: { resources: [], outputs: { x: { type: 'string', value: 'myvnet' } } } } }),
+                { type: 'Microsoft.Network/virtualNetworks', name: "[reference(resourceId('Microsoft.Resources/deployments', 'vnet-deployment')).outputs.x.value]", properties: {} },
+              ],
+              outputs: { virtualNetworkName: { type: 'string', value: "[reference(resourceId('Microsoft.Resources/deployments', 'vnet-deployment')).outputs.x.value]" } },
+            },
+          },
+        }),
+        dep('subnet-deployment', {
+          properties: {
+            expressionEvaluationOptions: { scope: 'inner' },
+            parameters: { vnetName: { value: "[reference(resourceId('Microsoft.Resources/deployments', format('vnet-{0}-deployment', uniqueString(resourceGroup().id)))).outputs.virtualNetworkName.value]" } },
+            template: {
+              parameters: { vnetName: { type: 'string' } },
+              resources: [{ type: 'Microsoft.Network/virtualNetworks/subnets', name: "[format('{0}/{1}', parameters('vnetName'), 'apim')]", properties: {} }],
+            },
+          },
+        }),
+      ],
+    });
+    const subnet = t2.resourcesOfType('Microsoft.Network/virtualNetworks/subnets')[0];
+    assert.equal(subnet.name, 'myvnet/apim');
+    assert.equal(subnet.parent?.name, 'myvnet');
+  });
+
   test('dependsOn names and resourceIds of deployments', () => {
     assert.deepEqual(byName(t, 'apim-nested').dependsOn(), [byName(t, 'network'), byName(t, 'outerScoped')]);
   });

@@ -1058,7 +1058,6 @@ class TemplateImpl implements Template {
   private building = false;
   private all: ResourceImpl[] = [];
   private byType = new Map<string, ResourceImpl[]>();
-  private nameIndex?: Map<string, ResourceImpl[]>;
   private resourceCapHit = false;
 
   constructor(opts: BuildOptions) {
@@ -1253,7 +1252,6 @@ class TemplateImpl implements Template {
     let l = this.byType.get(k);
     if (!l) this.byType.set(k, (l = []));
     l.push(r);
-    this.nameIndex = undefined;
   }
 
   private add(r: ResourceImpl): boolean {
@@ -1676,14 +1674,34 @@ class TemplateImpl implements Template {
     return found.length ? found : undefined;
   }
 
+  /**
+   * Resources whose name equals `v` (a literal compared case-insensitively, an unknown by key).
+   * Only names of the given resources are evaluated (a deployment's own scope first: ARM
+   * resolves plain names within the deployment), never the whole template's.
+   */
+  private byNameIn(list: ResourceImpl[], v: Value, expectedType?: string): ResourceImpl[] {
+    const out: ResourceImpl[] = [];
+    const lv = typeof v === 'string' ? lower(v) : undefined;
+    const et = expectedType ? lower(expectedType) : undefined;
+    for (const r of list) {
+      if (et && lower(r.type) !== et) continue;
+      const n = r.name;
+      if (lv !== undefined ? typeof n === 'string' && lower(n) === lv : isUnknown(v) && isUnknown(n) && n.key === v.key) out.push(r);
+    }
+    return out;
+  }
+
+  private byName(scope: ScopeImpl, v: Value, expectedType?: string): ResourceImpl[] {
+    const local = this.byNameIn(scope.resources, v, expectedType);
+    if (local.length) return local;
+    return this.byNameIn(this.all, v, expectedType);
+  }
+
   /** A bare name ("vnet", "vnet/subnet") or "{type}/{name}" string. */
   private resolveName(name: string, scope: ScopeImpl, expectedType?: string): ResolveResult {
-    const idx = this.getNameIndex();
-    const hits = (idx.get('s:' + lower(name)) ?? []).filter((r) => !expectedType || lower(r.type) === lower(expectedType));
+    const hits = this.byName(scope, name, expectedType);
     if (hits.length > 0) {
-      const local = hits.filter((r) => r.scope === scope);
-      const pool = local.length ? local : hits;
-      pool.sort((a, b) => (a.inline ? 1 : 0) - (b.inline ? 1 : 0) || a.order - b.order);
+      const pool = hits.slice().sort((a, b) => (a.inline ? 1 : 0) - (b.inline ? 1 : 0) || a.order - b.order);
       return { kind: 'resource', resource: pool[0], certain: pool.filter((r) => !r.inline).length <= 1 };
     }
     // "{ns}/{type}/{name}" without providers
@@ -1698,42 +1716,16 @@ class TemplateImpl implements Template {
     return { kind: 'unknown', reason: `'${shortText(name, 80)}' names no resource of the template` };
   }
 
-  private getNameIndex(): Map<string, ResourceImpl[]> {
-    if (!this.nameIndex) {
-      const m = new Map<string, ResourceImpl[]>();
-      for (const r of this.all) {
-        const n = r.name;
-        const k = typeof n === 'string' ? 's:' + lower(n) : isUnknown(n) ? 'u:' + n.key : undefined;
-        if (k === undefined) continue;
-        let l = m.get(k);
-        if (!l) m.set(k, (l = []));
-        l.push(r);
-      }
-      this.nameIndex = m;
-    }
-    return this.nameIndex;
-  }
-
   /** Resolves a dependsOn entry to resources (copy loops and symbolic loops give all instances). */
   resolveDependency(d: Value, scope: ScopeImpl): ResourceImpl[] {
     if (typeof d === 'string') {
       const local = scope.findLocal(d);
       if (local) return local;
-      if (!d.startsWith('/')) {
-        const r = this.resolveIn(d, scope);
-        return r.kind === 'resource' ? [r.resource as ResourceImpl] : [];
-      }
     }
-    if (isUnknown(d) && !d.parts) {
-      const hits = this.getNameIndex().get('u:' + d.key);
-      if (hits) return hits;
-    }
+    if (isUnknown(d) && !d.parts) return this.byNameIn(scope.resources, d);
     const r = this.resolveIn(d, scope);
     if (r.kind === 'resource') return [r.resource as ResourceImpl];
-    if (isUnknown(d)) {
-      const hits = this.getNameIndex().get('u:' + d.key);
-      if (hits) return hits;
-    }
+    if (isUnknown(d)) return this.byNameIn(scope.resources, d);
     return [];
   }
 
@@ -1748,17 +1740,11 @@ class TemplateImpl implements Template {
       if (local && local.length > 0) return local[0];
     }
     if (typeof target !== 'string' && !isUnknown(target)) return undefined;
-    if (isUnknown(target) && !target.parts) {
-      const hits = this.getNameIndex().get('u:' + target.key);
-      if (hits && hits.length) return hits.find((r) => r.scope === scope) ?? hits[0];
-      return undefined;
-    }
-    if (isUnknown(target)) {
-      const hits = this.getNameIndex().get('u:' + target.key);
-      if (hits && hits.length) return hits.find((r) => r.scope === scope) ?? hits[0];
-    }
+    if (isUnknown(target) && !target.parts) return this.byName(scope, target)[0];
     const r = this.resolveIn(target, scope);
-    return r.kind === 'resource' ? (r.resource as ResourceImpl) : undefined;
+    if (r.kind === 'resource') return r.resource as ResourceImpl;
+    if (isUnknown(target)) return this.byName(scope, target)[0];
+    return undefined;
   }
 
   reference(scope: ScopeImpl, target: Value, full: boolean): Value {
