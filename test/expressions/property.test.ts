@@ -12,7 +12,7 @@ import { BUILTINS, SPECIAL_FUNCTIONS } from '../../server/src/expressions/functi
 import { Unknown, type Value } from '../../server/src/expressions/value';
 
 const SEED = 20260126;
-const RUNS = 1500;
+const RUNS = 800;
 
 function assertWellFormed(v: Value, depth = 0): void {
   if (depth > 200) return;
@@ -148,12 +148,12 @@ test(`property: arbitrary unicode strings never throw (${RUNS} runs, seed ${SEED
   );
 });
 
-test(`property: deep nesting and long strings never throw (100 runs, seed ${SEED})`, () => {
+test(`property: deep nesting and long strings never throw (50 runs, seed ${SEED})`, () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 3000 }),
       fc.constantFrom('concat(', 'f(', 'if(true, ', 'createArray(', 'ns.double(', 'json('),
-      fc.integer({ min: 0, max: 200_000 }),
+      fc.integer({ min: 0, max: 100_000 }),
       (depth, open, len) => {
         exercise('[' + open.repeat(depth) + "'x'" + ')'.repeat(depth) + ']');
         exercise("[parameters('tags')" + '.a'.repeat(depth) + ']');
@@ -161,7 +161,7 @@ test(`property: deep nesting and long strings never throw (100 runs, seed ${SEED
         exercise("[concat('" + 'é'.repeat(len) + "', parameters('x'))]");
       },
     ),
-    { seed: SEED, numRuns: 100 },
+    { seed: SEED, numRuns: 50 },
   );
 });
 

@@ -8,7 +8,7 @@ import { Unknown, containsUnknown, isObject, valuesEqual, type Value, type Value
 import { printAst, type CallNode, type ExprNode, type ParseResult } from './ast';
 import { isExpression, parseExpression } from './parser';
 import { ArgError, BUILTINS, makeCallCtx } from './functions';
-import { BudgetError, boundKey, callKey, charge, distinct, firstUnknown, getIndex, getProperty, keyOf, liftArgs, lookupKey, resetBudget, setProp, typeName } from './util';
+import { BudgetError, CiObject, boundKey, callKey, charge, distinct, firstUnknown, getIndex, getProperty, keyOf, liftArgs, lookupKey, resetBudget, setProp, typeName } from './util';
 
 export { isExpression, parseExpression };
 
@@ -375,16 +375,14 @@ const sortSpecial = lambdaFn('sort', 1, [1, 1], (vals, [l], env, fail) => {
 const toObjectSpecial = lambdaFn('toObject', 1, [1, 2], (vals, [kl, vl], env, fail) => {
   const arr = vals[0];
   if (!Array.isArray(arr)) return fail(`argument 1 must be an array, not ${typeName(arr)}`);
-  const out: ValueObject = {};
+  const out = new CiObject();
   for (const x of arr) {
     const k = invokeLambda(kl, [x], env);
     if (k instanceof Unknown) return undecided(k.reason);
     if (typeof k !== 'string') return fail(`keys must be strings, not ${typeName(k)}`);
-    const existing = lookupKey(out, k);
-    if (existing !== undefined) delete out[existing];
-    setProp(out, k, vl ? invokeLambda(vl, [x], env) : x);
+    out.set(k, vl ? invokeLambda(vl, [x], env) : x);
   }
-  return out;
+  return out.obj;
 });
 
 const mapValuesSpecial = lambdaFn('mapValues', 1, [1, 1], (vals, [l], env, fail) => {
@@ -398,16 +396,16 @@ const mapValuesSpecial = lambdaFn('mapValues', 1, [1, 1], (vals, [l], env, fail)
 const groupBySpecial = lambdaFn('groupBy', 1, [1, 1], (vals, [l], env, fail) => {
   const arr = vals[0];
   if (!Array.isArray(arr)) return fail(`argument 1 must be an array, not ${typeName(arr)}`);
-  const out: ValueObject = {};
+  const out = new CiObject();
   for (const x of arr) {
     const k = invokeLambda(l, [x], env);
     if (k instanceof Unknown) return undecided(k.reason);
     if (typeof k !== 'string') return fail(`keys must be strings, not ${typeName(k)}`);
-    const existing = lookupKey(out, k);
-    if (existing !== undefined) (out[existing] as Value[]).push(x);
-    else setProp(out, k, [x]);
+    const group = out.get(k);
+    if (group !== undefined) (group as Value[]).push(x);
+    else out.set(k, [x]);
   }
-  return out;
+  return out.obj;
 });
 
 const SPECIALS = new Map<string, Special>([

@@ -22,6 +22,7 @@ import {
 import {
   MAX_COMBINATIONS,
   BudgetError,
+  CiObject,
   boundKey,
   charge,
   callKey,
@@ -404,7 +405,10 @@ function replaceFn(args: Value[]): Value {
   const o = argStr(args, 1);
   const n = argStr(args, 2);
   if (o === '') throw new ArgError('the string to replace must not be empty');
-  return checkSize(s.split(o).join(n));
+  const pieces = s.split(o);
+  const resultLength = s.length + (pieces.length - 1) * (n.length - o.length);
+  if (resultLength > MAX_STRING) throw new ArgError(`result longer than ${MAX_STRING} characters`);
+  return checkSize(pieces.join(n));
 }
 
 function padLeftFn(args: Value[]): Value {
@@ -617,29 +621,37 @@ function createObjectFn(args: Value[], c: CallCtx): Value {
 }
 
 function deepMerge(a: ValueObject, b: ValueObject): ValueObject {
-  const out: ValueObject = {};
-  for (const k of Object.keys(a)) setProp(out, k, a[k]);
+  const out = new CiObject();
+  for (const k of Object.keys(a)) out.set(k, a[k]);
   for (const k of Object.keys(b)) {
-    const existing = lookupKey(out, k);
+    const av = out.get(k);
     const bv = b[k];
-    if (existing !== undefined) {
-      const av = out[existing];
-      delete out[existing];
-      setProp(out, k, isObject(av) && isObject(bv) ? deepMerge(av, bv) : bv);
-    } else {
-      setProp(out, k, bv);
-    }
+    out.set(k, av !== undefined && isObject(av) && isObject(bv) ? deepMerge(av, bv) : bv);
   }
-  return out;
+  return out.obj;
 }
 
 function unionFn(args: Value[], c: CallCtx): Value {
   if (args.some((a) => a instanceof Unknown)) return liftOrOpaque(c, (x) => unionFn(x, c));
   if (args.every((a) => Array.isArray(a) || a === null)) {
     const out: Value[] = [];
+    const seen = new Set<string>();
+    const complex: Value[] = [];
     for (const a of args) {
       if (a === null) continue;
-      for (const x of a as Value[]) if (!out.some((o) => valuesEqual(o, x) === true)) out.push(x);
+      charge((a as Value[]).length);
+      for (const x of a as Value[]) {
+        const pk = primitiveKey(x);
+        if (pk !== undefined) {
+          if (seen.has(pk)) continue;
+          seen.add(pk);
+        } else {
+          charge(complex.length);
+          if (complex.some((o) => valuesEqual(o, x) === true)) continue;
+          complex.push(x);
+        }
+        out.push(x);
+      }
     }
     return out;
   }
@@ -651,10 +663,41 @@ function unionFn(args: Value[], c: CallCtx): Value {
   throw new ArgError('arguments must be all arrays or all objects');
 }
 
+/** A Set key for primitive values (strings, numbers, booleans, null); undefined otherwise. */
+function primitiveKey(v: Value): string | undefined {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return 's' + v;
+    case 'number':
+      return 'n' + v;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return undefined;
+  }
+}
+
 function intersectionFn(args: Value[]): Value {
   if (args.every((a) => Array.isArray(a))) {
     const [first, ...rest] = args as Value[][];
-    return distinct(first.filter((x) => rest.every((r) => r.some((y) => valuesEqual(x, y) === true))));
+    const restSets = rest.map((r) => new Set(r.map(primitiveKey).filter((k): k is string => k !== undefined)));
+    const out: Value[] = [];
+    const seen = new Set<string>();
+    charge(first.length * args.length);
+    for (const x of first) {
+      const pk = primitiveKey(x);
+      if (pk !== undefined) {
+        if (seen.has(pk) || !restSets.every((s) => s.has(pk))) continue;
+        seen.add(pk);
+        out.push(x);
+      } else {
+        charge(rest.reduce((n, r) => n + r.length, out.length));
+        if (out.some((o) => valuesEqual(o, x) === true)) continue;
+        if (rest.every((r) => r.some((y) => valuesEqual(x, y) === true))) out.push(x);
+      }
+    }
+    return out;
   }
   if (args.every((a) => isObject(a))) {
     const [first, ...rest] = args as ValueObject[];
@@ -739,18 +782,14 @@ function shallowMergeFn(args: Value[], c: CallCtx): Value {
   const a = args[0];
   if (a instanceof Unknown) return liftOrOpaque(c, (x) => shallowMergeFn(x, c));
   const arr = argArr(args, 0);
-  const out: ValueObject = {};
+  const out = new CiObject();
   for (const o of arr) {
     if (o === null) continue;
     if (o instanceof Unknown) return c.opaque();
     if (!isObject(o)) throw new ArgError('array elements must be objects');
-    for (const k of Object.keys(o)) {
-      const e = lookupKey(out, k);
-      if (e !== undefined) delete out[e];
-      setProp(out, k, o[k]);
-    }
+    for (const k of Object.keys(o)) out.set(k, o[k]);
   }
-  return out;
+  return out.obj;
 }
 
 function flattenFn(args: Value[], c: CallCtx): Value {

@@ -119,6 +119,28 @@ export function lookupKey(o: ValueObject, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Builds an object whose keys are unique case-insensitively (ARM objects are case-insensitive):
+ * setting a key that differs only in case replaces the earlier entry (the later spelling wins).
+ */
+export class CiObject {
+  readonly obj: ValueObject = {};
+  private readonly index = new Map<string, string>();
+
+  set(k: string, v: Value): void {
+    const lower = k.toLowerCase();
+    const existing = this.index.get(lower);
+    if (existing !== undefined && existing !== k) delete this.obj[existing];
+    this.index.set(lower, k);
+    setProp(this.obj, k, v);
+  }
+
+  get(k: string): Value | undefined {
+    const existing = this.index.get(k.toLowerCase());
+    return existing === undefined ? undefined : this.obj[existing];
+  }
+}
+
 /** Distinct values (by three-valued equality === true), in order. */
 export function distinct(values: Value[]): Value[] {
   const out: Value[] = [];
