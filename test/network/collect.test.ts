@@ -127,6 +127,16 @@ test('collect: securityRules from a parameter default: evaluated, not an array l
   assert.ok(v.blocked[0].rule.accessOrigin, 'the access value still has an origin (in the parameter default)');
 });
 
+test('collect: NSG in a nested deployment (inner scope), priority passed in by the parent, child rule in the same scope', () => {
+  const t = load('nsg-nested.json');
+  const rules = collectSecurityRules(t, nsgNamed(t, 'nested-nsg'));
+  assert.deepEqual(rules.map((r) => `${r.name}:${r.kind}:${displayValue(r.priority)}`), ['Deny_ServiceBus_Nested:inline:150', 'Allow_ServiceBus_Child:child:100']);
+  const v = evaluateRow(rules, S1(7), 'Outbound', env);
+  assert.deepEqual(v.blocked.map((b) => `${b.portsText} ${b.rule.name}`), ['9353-9354 Deny_ServiceBus_Nested']);
+  const o = v.blocked[0].rule.accessOrigin!;
+  assert.equal(t.main.text.slice(o.node.offset, o.node.offset + o.node.length), '"Deny"', 'the finding goes to the nested text');
+});
+
 test('collect: languageVersion 2.0 child rule with parent', () => {
   const t = load('nsg-symbolic.json');
   const rules = collectSecurityRules(t, nsgNamed(t, 'sym-nsg'));
