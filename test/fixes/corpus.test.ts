@@ -34,7 +34,9 @@ function templates(): string[] {
     .split('\n')
     .slice(1)
     .map((l) => l.split('\t'))
-    .filter((c) => c.length > 6 && /^(arm-json|bicep-json|bicep-json-symbolic)$/.test(c[6]))
+    // The multi-megabyte AVM modules hold no literal NSG or inline subnet (only module parameters):
+    // parsing them costs seconds and exercises nothing here.
+    .filter((c) => c.length > 6 && /^(arm-json|bicep-json|bicep-json-symbolic)$/.test(c[6]) && Number(c[5]) < 400_000)
     .map((c) => path.join(corpus, c[0]));
 }
 
