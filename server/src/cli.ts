@@ -294,6 +294,10 @@ function run(argv: readonly string[], io: CliIo): number {
     }
     jobs.push(job);
   }
+  if (configError) {
+    err(`invalid configuration: ${configError}`);
+    return EXIT_USAGE;
+  }
   // A parameter file that feeds a template is never analyzed as a template itself.
   const analyzeJobs = jobs.filter((j) => !usedParameterFiles.has(j.cand.real));
 

@@ -174,6 +174,7 @@ describe('apim-vnet-lint CLI (real process)', { concurrency: 4 }, () => {
     assert.equal(bad.status, 2);
     assert.ok(bad.stderr.includes(path.join(dir, 'sub', '.apim-vnet.json') + ':1:15'), bad.stderr);
     assert.match(bad.stderr, /"platform" must be one of/);
+    assert.equal((await runCli(['sub/basic-external.json'], dir)).status, 2, 'also for a file named on the command line');
     assert.equal((await runCli(['--config', 'missing.json', 'sub'], dir)).status, 2);
   });
 
