@@ -378,8 +378,10 @@ function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
 }
 
-function code(s: string): string {
-  const t = s.replace(/[\r\n]+/g, ' ');
+function code(s: string, inTable = true): string {
+  // Inside a GFM table a pipe ends the cell even in a code span: escape it (rendered as `|`).
+  let t = s.replace(/[\r\n]+/g, ' ');
+  if (inTable) t = t.replace(/\|/g, '\\|');
   return t.includes('`') ? `\`\` ${t} \`\`` : `\`${t}\``;
 }
 
@@ -398,7 +400,7 @@ export function networkReportMarkdown(template: Template, services: ApimService[
     return out.join('\n');
   }
   for (const s of describeServices(template, services, opts)) {
-    out.push(`## APIM service ${code(s.name)}`, '');
+    out.push(`## APIM service ${code(s.name, false)}`, '');
     out.push('| | |', '|---|---|');
     out.push(`| Resource | ${cell(s.type)} at ${link(s.place)} |`);
     if (s.condition) out.push(`| Condition | ${cell(s.condition)} |`);
@@ -408,7 +410,7 @@ export function networkReportMarkdown(template: Template, services: ApimService[
     for (const n of s.notes) out.push(`| Note | ${cell(n)} |`);
     out.push('');
     for (const l of s.locations) {
-      out.push(`### Location ${l.index}${l.isPrimary ? ' (primary)' : ''}: ${code(l.location)}${l.place ? ` ${link(l.place)}` : ''}`, '');
+      out.push(`### Location ${l.index}${l.isPrimary ? ' (primary)' : ''}: ${code(l.location, false)}${l.place ? ` ${link(l.place)}` : ''}`, '');
       out.push('| Link | Status | Resource | Defined at | Details |', '|---|---|---|---|---|');
       for (const e of l.entries) {
         const what = e.status === 'resolved' ? code(e.text) : cell(e.text);

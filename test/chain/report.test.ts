@@ -5,6 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { explainText, networkReportMarkdown, describeServices, requirementRowsFromVerdicts, reportOptionsFor, type RequirementRow } from '../../server/src/report';
 import { nsgAnalyses } from '../../server/src/rules/nsg-analysis';
+import { buildTemplate } from '../../server/src/template/builder';
+import { buildChain } from '../../server/src/network/chain';
 import type { RuleContext } from '../../server/src/rules/context';
 import { fixture, fixtureDir, lineOf } from './helpers';
 
@@ -177,4 +179,25 @@ test('linked template (templateLink.relativePath): places are in the linked file
   assert.ok(out.includes(`NSG          nsg-main  linked-main.json:${where(mainText, '"nsg-main",\n')}`), out);
   const md = networkReportMarkdown(template, services);
   assert.match(md, /\[apim\.json:\d+:\d+\]\(file:\/\/\/[^)]*\/linked\/apim\.json#L\d+\)/);
+});
+
+test('Markdown tables survive names with pipes and backticks', () => {
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [
+      { type: 'Microsoft.Network/virtualNetworks', apiVersion: '2023-04-01', name: 'v|1', location: 'westeurope', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'a`b', properties: { addressPrefix: '10.0.0.0/24' } }] } },
+      { type: 'Microsoft.ApiManagement/service', apiVersion: '2022-08-01', name: 'x|y', location: 'westeurope', sku: { name: 'Developer', capacity: 1 }, properties: { virtualNetworkType: 'Internal', virtualNetworkConfiguration: { subnetResourceId: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'v|1', 'a`b')]" } } },
+    ],
+  });
+  const template = buildTemplate({ file: '/tmp/pipes.json', text });
+  const md = networkReportMarkdown(template, buildChain(template));
+  for (const block of md.split('\n\n')) {
+    const lines = block.split('\n').filter((l) => l.startsWith('|'));
+    if (lines.length < 2) continue;
+    const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+    for (const l of lines) assert.equal(cells(l), cells(lines[0]), l);
+  }
+  assert.match(md, /\| VNet \| resolved \| `v\\\|1` \|/);
+  assert.match(md, /\| subnet \| resolved \| `` v\\\|1\/a`b `` \|/);
 });
