@@ -24,6 +24,9 @@ function walk(dir, out) {
 }
 
 let files = walk(path.join(root, 'out', 'test'), []).sort();
+// VS Code integration tests are plain JS (not compiled): test/vscode/*.test.js
+const vscodeDir = path.join(root, 'test', 'vscode');
+if (fs.existsSync(vscodeDir)) files.push(...fs.readdirSync(vscodeDir).filter((f) => f.endsWith('.test.js')).map((f) => path.join(vscodeDir, f)));
 if (unitOnly) files = files.filter((f) => !/[\\/](lsp|vscode)[\\/]/.test(f));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {

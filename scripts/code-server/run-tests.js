@@ -4,6 +4,8 @@
 //
 //   node scripts/code-server/run-tests.js [--vsix FILE | --extension DIR] [--tests FILE]
 //        [--workspace DIR] [--results FILE] [--screenshots DIR] [--timeout SECONDS]
+//   APIM_VNET_UPDATE_SCREENSHOTS=1  save screenshots into images/ (README) instead of a temp dir
+//   APIM_VNET_VSCODE_GREP=<regex>  run only matching suite tests; APIM_VNET_VSCODE_VERBOSE=1 workbench logs
 //
 // The extension under test is the packaged .vsix (default ./apim-vnet-lint.vsix), installed with
 // `code-server --install-extension`, and the installed folder is the development extension, so
@@ -24,8 +26,7 @@ const net = require('net');
 const { spawn, spawnSync } = require('child_process');
 
 const ROOT = path.join(__dirname, '..', '..');
-const CODE_SERVER_VERSION = '4.100.3';
-const DEFAULT_HOME = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'apim-vnet-lint', `code-server-${CODE_SERVER_VERSION}`);
+const { CODE_SERVER_VERSION, findCodeServer, findChromium } = require('./env');
 const NO_TEST_RUNNER = 'No extension host found that can launch the test runner';
 
 function parseArgs(argv) {
@@ -54,19 +55,6 @@ function skip(reason) {
   console.log(`SKIP: VS Code integration tests: ${reason}`);
   writeResults({ skipped: reason, tests: [] });
   process.exit(0);
-}
-
-function findCodeServer() {
-  const home = process.env.CODE_SERVER_HOME || DEFAULT_HOME;
-  const entry = path.join(home, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  return fs.existsSync(entry) ? entry : undefined;
-}
-
-function findChromium() {
-  for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean)) {
-    if (fs.existsSync(p)) return p;
-  }
-  return undefined;
 }
 
 function freePort() {
@@ -115,7 +103,8 @@ async function main() {
 
   const testsIndex = path.resolve(String(args.tests || path.join(ROOT, 'test', 'vscode', 'suite', 'index.js')));
   const workspaceSrc = path.resolve(String(args.workspace || path.join(ROOT, 'test', 'vscode', 'workspace')));
-  const screenshotDir = path.resolve(String(args.screenshots || path.join(ROOT, 'images')));
+  // screenshots go to images/ (the README's) only when asked: --screenshots DIR or APIM_VNET_UPDATE_SCREENSHOTS=1
+  const screenshotDir = path.resolve(String(args.screenshots || (process.env.APIM_VNET_UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'images') : path.join(os.tmpdir(), 'apim-vnet-screenshots'))));
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-vnet-it-'));
   const dirs = {};
@@ -201,7 +190,7 @@ async function main() {
           const waitFor = url.searchParams.get('waitFor');
           if (waitFor) await page.waitForSelector(waitFor, { state: 'visible', timeout: Number(url.searchParams.get('timeout') || 10000) });
           await page.screenshot({ path: file });
-          log(`screenshot saved: ${path.relative(ROOT, file)}`);
+          log(`screenshot saved: ${file}`);
           res.end(file);
         } else if (url.pathname === '/log') {
           console.log('  [suite]', body);
