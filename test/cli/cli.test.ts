@@ -334,6 +334,19 @@ describe('apim-vnet-lint CLI (real process)', { concurrency: 4 }, () => {
     assert.ok(required.some((f) => /Storage/.test(f.message) && /999/.test(f.message)), 'Storage 443 blocked by the priority 999 deny');
     assert.ok(required.every((f) => f.severity === 'error'));
   });
+
+  test('--fix keeps a UTF-8 BOM and CRLF line endings', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 't.json');
+    const crlf = fs.readFileSync(path.join(fixtures, 'basic-external.json'), 'utf8').replace(/\n/g, '\r\n');
+    fs.writeFileSync(file, '\ufeff' + crlf);
+    const r = await runCli(['--fix', 't.json'], dir);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const after = fs.readFileSync(file, 'utf8');
+    assert.equal(after.charCodeAt(0), 0xfeff);
+    assert.equal(after.replace(/\r\n/g, '').includes('\n'), false, 'no bare LF introduced');
+    assert.equal(after, '\ufeff' + crlf.replace('"name": "Basic"', '"name": "Developer"'));
+  });
 });
 
 test('main() runs in-process with injected io (no process exit, no global state)', async () => {
