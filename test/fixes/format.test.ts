@@ -100,3 +100,15 @@ describe('byte-order mark', () => {
     assert.equal(out, '\uFEFF{\r\n  "a": [\r\n    1\r\n  ]\r\n}\r\n');
   });
 });
+
+describe('empty containers on one line', () => {
+  test('a minified document gets compact members in an empty array and object', () => {
+    const text = '{"resources":[],"p":{}}';
+    assert.equal(applyTextEdits(text, insertArrayElement(text, FILE, ['resources'], { name: 'b', x: [1] })!), '{"resources":[{ "name": "b", "x": [1] }],"p":{}}');
+    assert.equal(applyTextEdits(text, insertArrayElement(text, FILE, ['p', 'l'], 1)!), '{"resources":[],"p":{ "l": [1] }}');
+  });
+  test('an empty array inside a multi-line object still expands', () => {
+    const text = '{\n  "a": []\n}';
+    assert.equal(applyTextEdits(text, insertArrayElement(text, FILE, ['a'], 1)!), '{\n  "a": [\n    1\n  ]\n}');
+  });
+});

@@ -258,6 +258,20 @@ function hasComment(text: string, from: number, to: number): boolean {
   }
 }
 
+/**
+ * An empty container whose enclosing object/array is written on one line (a minified document,
+ * `"dependsOn": []` inside `{ ... }` on one line) gets its new members on that line too. Empty
+ * containers with comments inside are never in that case.
+ */
+function inSingleLineContext(doc: Doc, container: Node): boolean {
+  const close = container.offset + container.length - 1;
+  if (hasComment(doc.text, container.offset + 1, close)) return false;
+  for (let p: Node | undefined = container.parent; p; p = p.parent) {
+    if (p.type === 'object' || p.type === 'array') return !spansLines(doc.text, p.offset, p.offset + p.length);
+  }
+  return false;
+}
+
 /** Edits appending members at the end of an object or array node. */
 function appendMembers(doc: Doc, container: Node, members: Member[]): OffsetEdit[] | undefined {
   const text = doc.text;
@@ -268,7 +282,13 @@ function appendMembers(doc: Doc, container: Node, members: Member[]): OffsetEdit
   const kids = container.children ?? [];
   const unit = unitFor(doc, container);
   const eol = doc.fmt.eol;
-  const multiLine = kids.length === 0 || spansLines(text, container.offset, close);
+  const multiLine = kids.length === 0 ? !inSingleLineContext(doc, container) : spansLines(text, container.offset, close);
+
+  if (!multiLine && kids.length === 0) {
+    const rendered = members.map((m) => (m.key !== undefined ? JSON.stringify(m.key) + ': ' : '') + serializeCompact(m.value));
+    const inner = container.type === 'object' ? ' ' + rendered.join(', ') + ' ' : rendered.join(', ');
+    return [{ offset: container.offset + 1, length: close - container.offset - 1, content: inner }];
+  }
 
   if (!multiLine) {
     const last = kids[kids.length - 1];
