@@ -412,6 +412,48 @@ const cases: Case[] = [
     want: /^unknown 1433: destination port range of rule 'd' is not known/,
   },
   {
+    name: 'direction from a parameter without value on a deny: unknown',
+    rules: [rule({ name: 'd', priority: 100, dir: unknown("parameters('dir')", "parameter 'dir' has no value"), access: 'Deny', src: '*', dst: '*', dp: '*' })],
+    row: S1(4),
+    want: /^unknown 1433: direction of rule 'd' is not known \(parameter 'dir' has no value\)$/,
+  },
+  {
+    name: 'direction with allowedValues [Inbound]: not an outbound rule',
+    rules: [rule({ name: 'd', priority: 100, dir: unknown("parameters('dir')", 'x', ['Inbound']), access: 'Deny', src: '*', dst: '*', dp: '*' })],
+    row: S1(4),
+    want: 'ok',
+  },
+  {
+    name: 'protocol from a parameter without value on a deny: unknown',
+    rules: [rule({ name: 'd', priority: 100, proto: unknown("parameters('proto')", "parameter 'proto' has no value"), access: 'Deny', src: '*', dst: '*', dp: '*' })],
+    row: S1(4),
+    want: /^unknown 1433: protocol of rule 'd' is not known/,
+  },
+  {
+    name: 'protocol with allowedValues [Udp, Icmp] never matches Tcp',
+    rules: [rule({ name: 'd', priority: 100, proto: unknown("parameters('proto')", 'x', ['Udp', 'Icmp']), access: 'Deny', src: '*', dst: '*', dp: '*' })],
+    row: S1(4),
+    want: 'ok',
+  },
+  {
+    name: 'an unknown deny that does not overlap the ports does not matter',
+    rules: [rule({ name: 'd', priority: 100, access: 'Deny', src: unknown("parameters('src')", 'no value'), dst: '*', dp: '22' })],
+    row: S1(4),
+    want: 'ok',
+  },
+  {
+    name: 'an unknown deny before a known deny changes nothing: blocked',
+    rules: [rule({ name: 'd', priority: 100, access: 'Deny', src: unknown("parameters('src')", 'no value'), dst: '*', dp: '*' }), DENY_ALL_OUT(4000)],
+    row: S1(7),
+    want: 'blocked 9350-9354 by Deny_All_Outbound',
+  },
+  {
+    name: 'unknown only on part of the ports: the rest decided',
+    rules: [rule({ name: 'd', priority: 100, access: 'Allow', src: unknown("parameters('src')", "parameter 'src' has no value"), dst: '*', dp: '9352-9360' }), DENY_ALL_OUT(4000)],
+    row: S1(7),
+    want: /^blocked 9350-9351 by Deny_All_Outbound; unknown 9352-9354: source address prefix of rule 'd' is not known/,
+  },
+  {
     name: 'regional allow against an unknown region: unknown and silent',
     rules: [rule({ name: 'AllowSqlWE', priority: 100, src: 'VirtualNetwork', dst: 'Sql.WestEurope', dp: '1433' }), DENY_ALL_OUT(4000)],
     row: S1(4),
