@@ -72,6 +72,15 @@ test('parameter file beside the template is applied (skuName = Basic from main.p
   await client.open(u, fs.readFileSync(path.join(ws, 'infra/sku/param-sku.json'), 'utf8'));
   const d = await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Error, 'unsupported-sku error from the parameter file value', 1);
   assert.ok(SKU(d));
+  // editing the parameter file in the editor (unsaved) re-analyzes the template with the open text
+  const pu = uri('infra/sku/param-sku.parameters.json');
+  const ptext = fs.readFileSync(path.join(ws, 'infra/sku/param-sku.parameters.json'), 'utf8');
+  await client.open(pu, ptext);
+  await client.waitForDiagnostics(pu, (x) => x.length === 0, 'a parameter file gets no diagnostics', 1);
+  await client.replace(pu, ptext.replace('"Basic"', '"Premium"'));
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Warning, 'only the allowedValues warning once the open parameter file says Premium');
+  await client.close(pu);
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Error, 'back to the saved parameter file after close');
   await client.close(u);
 });
 

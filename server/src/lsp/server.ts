@@ -131,6 +131,11 @@ export function startServer(connection: Connection): ServerHandle {
     else publishedElsewhere.delete(uri);
   }
 
+  /** A parameter file, by its last analysis or by its name. */
+  function isParametersDocument(uri: string): boolean {
+    return cache.get(uri)?.result.kind === 'parameters' || /\.parameters(\.[^/\\]*)?\.jsonc?$/i.test(uri);
+  }
+
   function reanalyzeAll(): void {
     cache.invalidateAll();
     for (const d of documents.all()) runner.schedule(d.uri, 0);
@@ -208,6 +213,11 @@ export function startServer(connection: Connection): ServerHandle {
       const last = cache.get(e.document.uri);
       const delay = last ? Math.max(config.debounceMs, Math.min(last.elapsedMs, 2000)) : 0;
       runner.schedule(e.document.uri, delay);
+      // an edited (possibly unsaved) parameter file changes the analysis of the templates using it
+      if (isParametersDocument(e.document.uri)) {
+        cache.invalidateAll();
+        for (const d of documents.all()) if (d.uri !== e.document.uri) runner.schedule(d.uri, Math.max(config.debounceMs, delay));
+      }
     }),
   );
 
@@ -215,6 +225,11 @@ export function startServer(connection: Connection): ServerHandle {
     safeNotification(connection.console, 'didClose', (e) => {
       const uri = e.document.uri;
       runner.cancel(uri);
+      if (isParametersDocument(uri)) {
+        // templates fall back to the saved parameter file
+        cache.invalidateAll();
+        for (const d of documents.all()) if (d.uri !== uri) runner.schedule(d.uri, config.debounceMs);
+      }
       cache.delete(uri);
       config.forget(uri);
       publish(uri, undefined, new Map([[uri, []]]));
