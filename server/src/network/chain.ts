@@ -129,7 +129,7 @@ function buildLocation(template: Template, apim: Resource, inp: LocationInput): 
   const cfg = inp.vnetConfig.value;
   const hasCfg = cfg !== undefined && cfg !== null;
   let subnetId: Value | undefined;
-  if (isObject(cfg)) subnetId = cfg.subnetResourceId;
+  if (isObject(cfg)) subnetId = member(cfg, 'subnetResourceId');
   else if (isUnknown(cfg)) subnetId = cfg; // the whole configuration is an unknown value
   if (subnetId === null || subnetId === '') subnetId = undefined;
   const loc: ApimLocation = {
