@@ -101,6 +101,24 @@ test('.apim-vnet.json: changes reported through didChangeWatchedFiles re-analyze
   await client.close(u);
 });
 
+test('findings about a linked template (templateLink.relativePath) are published on that file, and cleared with the parent', async () => {
+  write('linked/main.json', JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [{ type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'apim', properties: { mode: 'Incremental', templateLink: { relativePath: 'nested/apim.json' } } }],
+  }, null, 2));
+  write('linked/nested/apim.json', BASIC);
+  const main = uri('linked/main.json');
+  const nested = uri('linked/nested/apim.json');
+  await client.open(main, fs.readFileSync(path.join(ws, 'linked/main.json'), 'utf8'));
+  const d = await client.waitForDiagnostics(nested, (x) => !!SKU(x), 'unsupported-sku on the linked file');
+  const lines = BASIC.split('\n');
+  assert.equal(lines[SKU(d)!.range.start.line].slice(SKU(d)!.range.start.character, SKU(d)!.range.end.character), '"Basic"', 'range converted with the linked file text');
+  await client.waitForDiagnostics(main, (x) => x.length === 0, 'nothing on the parent itself', 1);
+  await client.close(main);
+  await client.waitForDiagnostics(nested, (x) => x.length === 0, 'linked file diagnostics cleared with the parent');
+});
+
 test('bin/apim-vnet-language-server.js --stdio starts the same server', async () => {
   const bin = LspClient.start(['--stdio'], path.join(REPO_ROOT, 'bin', 'apim-vnet-language-server.js'));
   try {
