@@ -266,6 +266,18 @@ const cases: Case[] = [
     want: 'ok',
   },
   {
+    name: 'plural source prefixes: two halves of the APIM subnet cover it together',
+    rules: [rule({ name: 'AllowSql', priority: 100, srcs: ['10.0.1.128/25', '10.0.1.0/25'], dst: 'Sql', dp: '1433' }), DENY_ALL_OUT(4000)],
+    row: S1(4),
+    want: 'ok',
+  },
+  {
+    name: 'plural source prefixes: two disjoint parts do not cover the subnet',
+    rules: [rule({ name: 'AllowSql', priority: 100, srcs: ['10.0.1.0/26', '10.0.1.128/25'], dst: 'Sql', dp: '1433' }), DENY_ALL_OUT(4000)],
+    row: S1(4),
+    want: 'blocked 1433 by Deny_All_Outbound',
+  },
+  {
     name: 'plural destination prefixes: Sql among them',
     rules: [rule({ name: 'AllowDeps', priority: 100, src: 'VirtualNetwork', dsts: ['Storage', 'Sql'], dp: '1433' }), DENY_ALL_OUT(4000)],
     row: S1(4),

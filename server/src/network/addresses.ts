@@ -299,6 +299,34 @@ function unknownPrefixCovers(prefix: Unknown, target: AddressTarget, env: Addres
   return { value: undefined, reason: prefix.reason };
 }
 
+/**
+ * Does the union of a rule's prefixes cover the APIM subnet although no single prefix does
+ * (e.g. the subnet split in two halves)? Only for literal IPv4 CIDRs and a literal subnet.
+ */
+export function prefixUnionCoversSubnet(prefixes: Value[], env: AddressEnv): boolean {
+  const subnet = env.subnetPrefixes.filter((s) => !(typeof s === 'string' && isIpv6(s)));
+  if (subnet.length === 0 || !subnet.every((s) => typeof s === 'string' && parseCidr(s))) return false;
+  const ranges: [number, number][] = [];
+  for (const p of prefixes) {
+    const c = typeof p === 'string' ? parseCidr(p) : undefined;
+    if (c) ranges.push([c.base, c.base + cidrSize(c.len) - 1]);
+  }
+  if (ranges.length < 2) return false;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return subnet.every((s) => {
+    const c = parseCidr(s as string)!;
+    const lo = c.base;
+    const hi = c.base + cidrSize(c.len) - 1;
+    return merged.some(([a, b]) => a <= lo && hi <= b);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Coverage between two rule prefixes (client row: does a deny cover an allow's source?)
 

@@ -9,7 +9,7 @@
 import { Unknown, isArray, isObject, isUnknown, displayValue, symbolicConcat, type StringPart, type Value, type ValueObject } from '../expressions/value';
 import type { Origin, Resource, Template } from '../template/model';
 import type { Direction, RequirementRow, TrafficClass } from '../requirements/types';
-import { prefixCovers, prefixCoversPrefix, type AddressEnv, type AddressTarget, type Coverage } from './addresses';
+import { prefixCovers, prefixCoversPrefix, prefixUnionCoversSubnet, type AddressEnv, type AddressTarget, type Coverage } from './addresses';
 import { PortSet, parsePortRange } from './ports';
 import { normalizeProtocol, protocolMatches } from './protocols';
 
@@ -401,6 +401,7 @@ function addressesCover(rule: NsgRuleView, prefixes: Value[], asgs: Value[], tar
         : { value: undefined, reason: `${what} '${str(p)}' of rule '${rule.name}': ${c.reason ?? 'not decidable'}`, ...(c.silent ? { silent: true } : {}) };
     }
   }
+  if (target.kind === 'apimSubnet' && prefixUnionCoversSubnet(prefixes, env)) return T;
   return u ?? F;
 }
 
