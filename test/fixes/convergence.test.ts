@@ -1,7 +1,7 @@
 /**
  * The quick-fix quality bar end to end (analyzer → fixes → analyzer): every offered fix yields a
- * text that parses (strict JSON stays strict JSON) in the file's own style; a preferred fix is not
- * offered again once applied; applying preferred fixes until none is left converges; an NSG whose
+ * text that parses (strict JSON stays strict JSON) in the file's own style; no fix is offered
+ * again once applied; applying preferred fixes until none is left converges; an NSG whose
  * deny sits at priority 100 gets no insert fix but a reason.
  */
 import { test, describe } from 'node:test';
@@ -66,11 +66,9 @@ function checkAllFixes(file: string, text: string, platform: 'stv1' | 'stv2', la
       const l = `${label} ${finding.ruleId}/${fix.id}`;
       const out = checkFixOutput(file, text, fix, l);
       n++;
-      if (fix.isPreferred) {
-        const again = run(file, out, platform);
-        const offered = again.some((f) => f.ruleId === finding.ruleId && f.fixes.some((x) => x.id === fix.id));
-        assert.ok(!offered, `${l}: offered again after being applied`);
-      }
+      const again = run(file, out, platform);
+      const offered = again.some((f) => f.ruleId === finding.ruleId && f.fixes.some((x) => x.id === fix.id));
+      assert.ok(!offered, `${l}: offered again after being applied`);
     }
   }
   return n;

@@ -31,7 +31,7 @@ const { tree } = fc.letrec<{ tree: J }>((tie) => ({
 const doc = fc.dictionary(key, tree, { minKeys: 1, maxKeys: 4 });
 
 const style = fc.record({
-  unit: fc.constantFrom('  ', '    ', '\t', '   '),
+  unit: fc.constantFrom('  ', '    ', '\t', '   ', ''),
   eol: fc.constantFrom('\n', '\r\n'),
   comments: fc.boolean(),
   seed: fc.nat(),
