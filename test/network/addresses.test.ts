@@ -184,3 +184,20 @@ test('prefix covers prefix (client row denies)', () => {
     assert.equal(prefixCoversPrefix(outer, inner, env).value, want, `${outer} ⊇ ${inner}`);
   }
 });
+
+test('property: CIDR containment agrees with address-range arithmetic', async () => {
+  const fc = (await import('fast-check')).default;
+  const cidr = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([a, l]) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/${l}`);
+  const range = (s: string) => {
+    const c = parseCidr(s)!;
+    return [c.base, c.base + 2 ** (32 - c.len) - 1];
+  };
+  fc.assert(
+    fc.property(cidr, cidr, (x, y) => {
+      const [a0, a1] = range(x);
+      const [b0, b1] = range(y);
+      assert.equal(cidrContains(parseCidr(x)!, parseCidr(y)!), a0 <= b0 && b1 <= a1, `${x} ⊇ ${y}`);
+    }),
+    { numRuns: 500, seed: 11 },
+  );
+});

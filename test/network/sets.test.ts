@@ -85,3 +85,26 @@ test('protocol matching table', () => {
   }
   assert.equal(normalizeProtocol('Gre'), undefined);
 });
+
+test('property: port set operations agree with per-port sets', async () => {
+  const fc = (await import('fast-check')).default;
+  const ivs = fc.array(fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 15 })).map(([a, l]) => [a, a + l] as [number, number]), { maxLength: 6 });
+  const bits = (s: PortSet) => [...Array(140).keys()].map((p) => s.has(p));
+  fc.assert(
+    fc.property(ivs, ivs, (x, y) => {
+      const a = PortSet.of(x);
+      const b = PortSet.of(y);
+      const A = bits(a);
+      const B = bits(b);
+      assert.deepEqual(bits(a.union(b)), A.map((v, i) => v || B[i]));
+      assert.deepEqual(bits(a.intersect(b)), A.map((v, i) => v && B[i]));
+      assert.deepEqual(bits(a.subtract(b)), A.map((v, i) => v && !B[i]));
+      assert.equal(a.covers(b), B.every((v, i) => !v || A[i]));
+      assert.equal(a.size(), A.filter(Boolean).length);
+      // normalized: sorted, disjoint, non-adjacent; display round-trips through the parser
+      for (let i = 1; i < a.intervals.length; i++) assert.ok(a.intervals[i][0] > a.intervals[i - 1][1] + 1);
+      if (!a.isEmpty()) assert.ok(parsePortRange(a.toString())!.equals(a));
+    }),
+    { numRuns: 300, seed: 7 },
+  );
+});
