@@ -81,7 +81,7 @@ test('top-level "vnet/subnet" resource: VNet found by name, addressPrefixes arra
   assert.equal(loc.routeTable.status, 'none');
 });
 
-test('languageVersion 2.0: symbolic names, NSG by resourceInfo(symbolic).id, route table by resourceId', () => {
+test('languageVersion 2.0: symbolic names, NSG by resourceInfo(symbolic).id and reference(symbolic, Full).id, route table by resourceId', () => {
   const { services } = fixture('symbolic.json');
   assert.equal(services.length, 1);
   const s = services[0];
@@ -93,6 +93,13 @@ test('languageVersion 2.0: symbolic names, NSG by resourceInfo(symbolic).id, rou
   assert.equal(targetName(loc.vnet), 'vnet-sym');
   assert.equal(targetName(loc.nsg), 'nsg-sym');
   assert.equal(targetName(loc.routeTable), 'rt-sym');
+  // Second location: subnet id built from resourceInfo('vnet').id, NSG by reference('nsg', ..., 'Full').id.
+  assert.equal(s.locations.length, 2);
+  const l2 = s.locations[1];
+  assert.equal(l2.location, 'westus3');
+  assert.equal(subnetOf(l2.subnet).resource.symbolicName, 'subnet2');
+  assert.equal(targetName(l2.nsg), 'nsg-sym');
+  assert.equal(l2.routeTable.status, 'none');
 });
 
 test('NSG id from a nested deployment output resolves to the NSG inside the inline template', () => {
