@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { EvalContext, UserFunction } from '../../server/src/expressions/context';
 import { Unknown, isUnknown, type Value } from '../../server/src/expressions/value';
 import { evaluateString, keyOf } from '../../server/src/expressions/evaluator';
+import { markOpenObject } from '../../server/src/expressions/util';
 
 export interface FakeOptions {
   /** copyIndex() value (default: Unknown outside a loop). */
@@ -61,6 +62,7 @@ export function fakeContext(opts: FakeOptions = {}): EvalContext & { calls: stri
     },
     reference(target, full): Value {
       calls.push(`reference:${keyOf(target)}:${full}`);
+      if (target === 'openres') return markOpenObject({ provisioningState: 'Succeeded' }, "reference('openres')", 'runtime property known only after deployment');
       if (target === 'vnet1') return full ? { properties: { addressSpace: { addressPrefixes: ['10.1.0.0/16'] } }, location: 'westeurope' } : { addressSpace: { addressPrefixes: ['10.1.0.0/16'] }, outputs: { subnetId: { value: '/x/y' } } };
       return new Unknown(`reference(${keyOf(target)})`, 'resource outside the template');
     },

@@ -7,6 +7,7 @@
  * Argument errors are reported by throwing ArgError inside a function; the evaluator turns it
  * into an Unknown with the message as reason (nothing escapes the evaluator).
  */
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { EvalContext } from './context';
 import {
   Unknown,
@@ -34,6 +35,7 @@ import {
   liftArgs,
   lookupKey,
   mapCandidates,
+  openObjectInfo,
   setProp,
   splitSymbolic,
   toText,
@@ -517,12 +519,16 @@ function boolFn(args: Value[]): Value {
   throw new ArgError(`cannot convert ${typeName(v)} ${typeof v === 'string' ? `'${v.slice(0, 40)}' ` : ''}to a boolean`);
 }
 
+/** ARM's json() is lenient like Json.NET: comments and trailing commas are accepted. */
 function jsonFn(args: Value[]): Value {
   const s = argStr(args, 0);
   try {
     return JSON.parse(s) as Value;
   } catch (e) {
-    throw new ArgError(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    const errors: ParseError[] = [];
+    const v = parseJsonc(s, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false }) as Value | undefined;
+    if (errors.length === 0 && v !== undefined) return v;
+    throw new ArgError(`invalid JSON: ${errors.length ? `${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}` : e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -730,7 +736,9 @@ function containsFn(args: Value[], c: CallCtx): Value {
   }
   if (isObject(container)) {
     if (typeof item !== 'string' && typeof item !== 'number') throw new ArgError(`${ord(1)} must be a string`);
-    return lookupKey(container, String(item)) !== undefined;
+    if (lookupKey(container, String(item)) !== undefined) return true;
+    const open = openObjectInfo(container);
+    return open ? new Unknown(callKey('contains', [new Unknown(open.key, open.reason), item]), open.reason, [true, false]) : false;
   }
   throw new ArgError(`${ord(0)} must be an array, an object or a string, not ${typeName(container)}`);
 }
@@ -766,7 +774,7 @@ function tryGetFn(args: Value[], c: CallCtx): Value {
     if (isObject(cur)) {
       if (typeof k !== 'string') return null;
       const key = lookupKey(cur, k);
-      if (key === undefined) return null;
+      if (key === undefined) return openObjectInfo(cur) ? getProperty(cur, k) : null;
       cur = cur[key];
     } else if (Array.isArray(cur)) {
       if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= cur.length) return null;

@@ -208,6 +208,36 @@ export function liftArgs(args: Value[], key: string, f: (args: Value[]) => Value
   return new Unknown(key, reason, d);
 }
 
+const OPEN = Symbol.for('apim-vnet-lint.openObject');
+
+/** What an open object's missing properties evaluate to. */
+export interface OpenObjectInfo {
+  /** Key prefix of the Unknown for a missing property: `${key}.${name}`. */
+  key: string;
+  /** Reason of that Unknown, e.g. "runtime property of 'vnet' known only after deployment". */
+  reason: string;
+}
+
+/**
+ * Marks an object as open: it has more properties than the ones known statically (e.g. the
+ * result of reference() on an in-template resource, whose runtime properties such as
+ * `defaultDomain` or `ipAddress` exist only after deployment). Reading a missing property of an
+ * open object gives an Unknown instead of a "does not exist" error. The mark is a non-enumerable
+ * symbol: JSON, Object.keys and equality ignore it. Returns the same object.
+ */
+export function markOpenObject<T extends ValueObject>(obj: T, key: string, reason: string): T {
+  try {
+    Object.defineProperty(obj, OPEN, { value: { key, reason } satisfies OpenObjectInfo, enumerable: false, configurable: true });
+  } catch {
+    /* frozen object: leave closed */
+  }
+  return obj;
+}
+
+export function openObjectInfo(v: Value): OpenObjectInfo | undefined {
+  return isObject(v) ? ((v as unknown as Record<symbol, OpenObjectInfo | undefined>)[OPEN] ?? undefined) : undefined;
+}
+
 /** `v.name` with ARM semantics over possibly-unknown values. */
 export function getProperty(v: Value, name: string): Value {
   if (v instanceof Unknown) {
@@ -219,6 +249,8 @@ export function getProperty(v: Value, name: string): Value {
   if (isObject(v)) {
     const k = lookupKey(v, name);
     if (k !== undefined) return v[k];
+    const open = openObjectInfo(v);
+    if (open) return new Unknown(boundKey(`${open.key}.${name}`), open.reason);
     return new Unknown(boundKey(`${keyOf(v)}.${name}`), `property '${name}' does not exist (available: ${Object.keys(v).slice(0, 20).join(', ') || 'none'})`);
   }
   return new Unknown(boundKey(`${keyOf(v)}.${name}`), `cannot read property '${name}' of a value of type ${typeName(v)}`);
