@@ -90,7 +90,10 @@ test('unsupported-sku: Basic tier with virtualNetworkType External is an error o
   const [d] = await waitForCode(doc.uri, 'unsupported-sku');
   assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
   assert.equal(unquote(doc.getText(d.range)), 'Basic', 'the range is the sku.name value');
-  assert.ok(doc.lineAt(d.range.start.line).text.includes('"sku"'), 'on the sku line');
+  const text = doc.getText();
+  const skuAt = text.indexOf('"sku"');
+  const at = doc.offsetAt(d.range.start);
+  assert.ok(at > skuAt && at < text.indexOf('}', skuAt), 'inside the APIM resource\'s sku object');
   assert.ok(d.code && typeof d.code === 'object' && /unsupported-sku/.test(String(d.code.target)), 'code links to the rule docs');
   assert.match(d.message, /Basic/);
   assert.match(d.message, /Developer|Premium/);
@@ -102,8 +105,10 @@ test('nsg-blocks-required-port: an NSG denying outbound Internet is reported at 
   for (const d of ds) assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
   const atDeny = ds.filter((d) => unquote(doc.getText(d.range)) === 'Deny');
   assert.ok(atDeny.length > 0, `a finding sits on the deciding rule's "access": "Deny" value; ranges: ${ds.map((d) => JSON.stringify(doc.getText(d.range))).join(', ')}`);
-  const denyLine = doc.getText().split('\n').findIndex((l) => l.includes('DenyInternetOutbound'));
-  assert.ok(atDeny.every((d) => d.range.start.line > denyLine && d.range.start.line <= denyLine + 2), 'inside the DenyInternetOutbound rule');
+  const text = doc.getText();
+  const denyAt = text.indexOf('"DenyInternetOutbound"');
+  const denyEnd = text.indexOf('}', text.indexOf('"properties"', denyAt));
+  assert.ok(atDeny.every((d) => doc.offsetAt(d.range.start) > denyAt && doc.offsetAt(d.range.start) < denyEnd), 'inside the DenyInternetOutbound rule');
   assert.ok(!codes(doc.uri).includes('unsupported-sku'), 'Developer tier is supported');
 });
 
