@@ -436,6 +436,12 @@ const cases: Case[] = [
     want: 'ok',
   },
   {
+    name: 'direction with an empty candidate list stays unknown',
+    rules: [rule({ name: 'd', priority: 100, dir: unknown("parameters('dir')", "parameter 'dir' has no value", []), access: 'Deny', src: '*', dst: '*', dp: '*' })],
+    row: S1(4),
+    want: /^unknown 1433: direction of rule 'd'/,
+  },
+  {
     name: 'protocol from a parameter without value on a deny: unknown',
     rules: [rule({ name: 'd', priority: 100, proto: unknown("parameters('proto')", "parameter 'proto' has no value"), access: 'Deny', src: '*', dst: '*', dp: '*' })],
     row: S1(4),

@@ -173,7 +173,7 @@ function tagBaseCovers(outerBase: string, innerBase: string): boolean {
 function regionMatches(tagRegion: string, env: AddressEnv): Coverage {
   const r = env.region;
   if (typeof r === 'string') return { value: normalizeRegion(r) === tagRegion };
-  if (isUnknown(r) && r.candidates && r.candidates.every((c) => typeof c === 'string')) {
+  if (isUnknown(r) && r.candidates && r.candidates.length > 0 && r.candidates.every((c) => typeof c === 'string')) {
     const hits = r.candidates.map((c) => normalizeRegion(c as string) === tagRegion);
     if (hits.every((h) => h)) return YES;
     if (hits.every((h) => !h)) return NO;
@@ -248,7 +248,7 @@ function oneSubnetPrefix(outer: Cidr, prefixText: string, sp: Value, env: Addres
     return NO;
   }
   if (isUnknown(sp)) {
-    if (sp.candidates && sp.candidates.every((c) => typeof c === 'string')) {
+    if (sp.candidates && sp.candidates.length > 0 && sp.candidates.every((c) => typeof c === 'string')) {
       const hits = sp.candidates.map((c) => {
         const ic = parseCidr(c as string);
         return !!ic && cidrContains(outer, ic);

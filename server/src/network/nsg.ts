@@ -349,7 +349,7 @@ function directionOf(rule: NsgRuleView, dir: Direction): TriReason {
   const d = rule.direction;
   if (typeof d === 'string') return { value: d.trim().toLowerCase() === dir.toLowerCase() };
   if (isUnknown(d)) {
-    if (d.candidates && d.candidates.every((c) => typeof c === 'string')) {
+    if (d.candidates && d.candidates.length > 0 && d.candidates.every((c) => typeof c === 'string')) {
       const hits = d.candidates.map((c) => (c as string).toLowerCase() === dir.toLowerCase());
       if (hits.every((h) => h)) return T;
       if (hits.every((h) => !h)) return F;
@@ -367,7 +367,7 @@ function protocolOf(rule: NsgRuleView, proto: 'Tcp' | 'Udp' | '*'): TriReason {
   };
   if (typeof p === 'string') return { value: one(p) };
   if (isUnknown(p)) {
-    if (p.candidates && p.candidates.every((c) => typeof c === 'string')) {
+    if (p.candidates && p.candidates.length > 0 && p.candidates.every((c) => typeof c === 'string')) {
       const hits = p.candidates.map((c) => one(c as string));
       if (hits.every((h) => h)) return T;
       if (hits.every((h) => !h)) return F;
