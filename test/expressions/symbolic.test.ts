@@ -96,3 +96,14 @@ test('symbolic strings carry candidates when every unknown part has them', () =>
   assert.deepEqual(v.candidates, ['sku-Premium', 'sku-Developer']);
   assert.ok(v.parts);
 });
+
+test('splitSymbolic splits literal parts and keeps unknown parts whole', async () => {
+  const { splitSymbolic } = await import('../../server/src/expressions/util');
+  const v = ev("[concat('vnet-', parameters('x'), '/subnet-', parameters('y'))]");
+  assert.ok(v instanceof Unknown);
+  const pieces = splitSymbolic(v, '/');
+  assert.equal(pieces.length, 2);
+  assert.equal(valuesEqual(pieces[0], ev("[concat('vnet-', parameters('x'))]")), true);
+  assert.equal(valuesEqual(pieces[1], ev("[concat('subnet-', parameters('y'))]")), true);
+  assert.deepEqual(splitSymbolic('a/b', '/'), ['a', 'b']);
+});
