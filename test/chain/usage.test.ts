@@ -147,3 +147,15 @@ test('a NIC whose whole properties object comes from a variable is still found',
   const users = findSubnetUsers(template, apimSubnet(s), s.resource);
   assert.deepEqual(users.map((u) => `${u.kind}:${str(u.resource.name)}`), ['nic:nic-var']);
 });
+
+test('VMSS, App Service integration, firewall (name in another case) and a NIC in a nested deployment are users; a Key Vault ACL and the subnet own id are not', () => {
+  const { template, services } = fixture('usage-more.json');
+  const s = service(services, 'apim-m');
+  const users = findSubnetUsers(template, apimSubnet(s), s.resource);
+  assert.deepEqual(users.map((u) => `${u.kind}:${str(u.resource.name)}`), ['vmss:vmss-m', 'app-service:app-m', 'firewall:fw-m', 'nic:nic-nested']);
+  const nested = users.find((u) => u.kind === 'nic')!;
+  assert.ok(nested.resource.scope.parent, 'the NIC lives in the nested deployment');
+  assert.ok(nested.origin);
+  assert.match(template.main.text.slice(nested.origin!.node.offset, nested.origin!.node.offset + nested.origin!.node.length), /parameters\('subnetId'\)/);
+  assert.ok(users.every((u) => u.certain !== false));
+});
