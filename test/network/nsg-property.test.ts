@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { ValueObject } from '../../server/src/expressions/value';
+import { unknown, type Value, type ValueObject } from '../../server/src/expressions/value';
 import { defaultRules, describeBlocked, evaluateRow, ruleFromArmProperties, type NsgRuleView } from '../../server/src/network/nsg';
 import { prefixCovers, type AddressEnv } from '../../server/src/network/addresses';
-import { parsePortRange } from '../../server/src/network/ports';
+import { PortSet, parsePortRange } from '../../server/src/network/ports';
 import { normalizeProtocol, protocolMatches } from '../../server/src/network/protocols';
-import { STV1_ROWS, type RequirementRow } from '../../server/src/requirements';
+import { STV1_ROWS, STV2_ROWS, type RequirementRow } from '../../server/src/requirements';
 
 const env: AddressEnv = { subnetPrefixes: ['10.0.1.0/24'], vnetAddressSpace: ['10.0.0.0/16'], region: 'westeurope' };
 const ROW: RequirementRow = { ...STV1_ROWS[3], destinationPorts: ['5-20', '30', '40-45'] };
@@ -76,4 +76,35 @@ test('describeBlocked says "all ports" for a whole-range block', () => {
   const deny = ruleFromArmProperties('Deny_All_Inbound', { priority: 4000, direction: 'Inbound', access: 'Deny', protocol: '*', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '*' });
   const v = evaluateRow([deny], STV1_ROWS[10], 'Inbound', env);
   assert.deepEqual(describeBlocked(v), ["all ports blocked by 'Deny_All_Inbound' (priority 4000)"]);
+});
+
+test('property: arbitrary property values never make collection-free evaluation throw', () => {
+  const u = unknown("parameters('x')", "parameter 'x' has no value");
+  const anyValue = fc.oneof(
+    fc.jsonValue(),
+    fc.constant(u),
+    fc.constantFrom('*', 'Tcp', 'Udp', 'Allow', 'Deny', 'Inbound', 'Outbound', 'Internet', 'VirtualNetwork', '10.0.0.0/8', '443', '1-65535', 'Sql.WestEurope', '::/0'),
+    fc.array(fc.oneof(fc.jsonValue(), fc.constant(u), fc.constantFrom('443', '10.0.1.0/24', 'Sql')), { maxLength: 3 }),
+  );
+  const keys = ['priority', 'direction', 'access', 'protocol', 'sourceAddressPrefix', 'sourceAddressPrefixes', 'destinationAddressPrefix', 'destinationAddressPrefixes', 'sourcePortRange', 'sourcePortRanges', 'destinationPortRange', 'destinationPortRanges', 'sourceApplicationSecurityGroups', 'destinationApplicationSecurityGroups'];
+  const propsArb = fc.dictionary(fc.constantFrom(...keys), anyValue as fc.Arbitrary<Value>);
+  const envArb = fc.record({
+    subnetPrefixes: fc.array(anyValue as fc.Arbitrary<Value>, { maxLength: 2 }),
+    vnetAddressSpace: fc.array(anyValue as fc.Arbitrary<Value>, { maxLength: 2 }),
+    region: anyValue as fc.Arbitrary<Value>,
+  });
+  fc.assert(
+    fc.property(fc.array(propsArb, { maxLength: 6 }), envArb, fc.integer({ min: 0, max: STV2_ROWS.length - 1 }), (list, e, i) => {
+      const rules = list.map((p, k) => ruleFromArmProperties(`r${k}`, p as ValueObject));
+      const row = STV2_ROWS[i];
+      for (const d of row.directions) {
+        const v = evaluateRow(rules, row, d, e);
+        assert.ok(['satisfied', 'blocked', 'unknown'].includes(v.status));
+        // every port of the row has exactly one verdict
+        const covered = v.allowed.union(v.blocked.reduce((a, b) => a.union(b.ports), PortSet.EMPTY)).union(v.unknown.reduce((a, b) => a.union(b.ports), PortSet.EMPTY));
+        assert.ok(covered.equals(v.ports));
+      }
+    }),
+    { numRuns: 300, seed: 99 },
+  );
 });
