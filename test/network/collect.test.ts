@@ -182,3 +182,27 @@ test('routes: forced tunneling, ApiManagement → Internet route, BGP, child rou
   assert.equal(cands.forcedTunneling, true, 'every allowed value force-tunnels');
   assert.equal(cands.defaultRoutes.length, 1, 'only the 0.0.0.0/0 route counts');
 });
+
+test('collect: malformed shapes never throw and yield nothing or opaque rules', () => {
+  const shapes = [
+    '"securityRules": {}',
+    '"securityRules": "text"',
+    '"securityRules": 42',
+    '"securityRules": null',
+    '"securityRules": [1, "x", null, [], {"name": "n"}, {"name": "p", "properties": []}, {"properties": {"priority": "abc", "access": 7}}]',
+    '"securityRules": ["[parameters(\'nope\')]"]',
+  ];
+  for (const shape of shapes) {
+    const text = `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+      "resources": [ {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "n1", "properties": { ${shape} } },
+                     {"type": "Microsoft.Network/networkSecurityGroups/securityRules", "apiVersion": "2023-04-01", "name": "n1/c", "properties": "[parameters('nope')]"},
+                     {"type": "Microsoft.Network/routeTables", "apiVersion": "2023-04-01", "name": "rt", "properties": { ${shape.replace('securityRules', 'routes')} } } ] }`;
+    const t = buildTemplate({ file: '/x/malformed.json', text });
+    const nsg = t.resourcesOfType('Microsoft.Network/networkSecurityGroups')[0];
+    const rules = collectSecurityRules(t, nsg);
+    for (const r of rules) assert.ok(['inline', 'child', 'opaque'].includes(r.kind), shape);
+    for (const row of STV1_ROWS) for (const d of row.directions) evaluateRow(rules, row, d, env);
+    const rv = evaluateRouteTable(t, t.resourcesOfType('Microsoft.Network/routeTables')[0]);
+    assert.ok(rv.forcedTunneling !== true, shape);
+  }
+});
