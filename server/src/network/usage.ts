@@ -19,7 +19,7 @@ import {
   type ValueObject,
 } from '../expressions/value';
 import type { Origin, Resource, Template } from '../template/model';
-import { SUBNET_TYPE, VNET_TYPE, member, safe, sameType, splitName, resourceOrigin } from './chain';
+import { SUBNET_TYPE, VNET_TYPE, conditionTrue, member, safe, sameType, splitName, resourceOrigin } from './chain';
 
 export interface SubnetUser {
   resource: Resource;
@@ -29,7 +29,7 @@ export interface SubnetUser {
   kind: string;
   /** Extra detail: the delegation's serviceName, or the property path of the reference. */
   detail?: string;
-  /** False when the reference resolves to the subnet only under an unknown value (e.g. a conditional or copy-loop resource). */
+  /** False when the reference resolves to the subnet only under an unknown value, or the user's `condition` is not known to be true. */
   certain?: boolean;
 }
 
@@ -98,6 +98,8 @@ function computeUsers(template: Template, index: UsageIndex, subnet: Resource, e
         if (!r || r.kind !== 'resource' || !isSameResource(r.resource, subnet)) continue;
         certain = r.certain;
       }
+      // A user that may not be deployed (condition not known to be true) is not a certain user.
+      if (!conditionTrue(res)) certain = false;
       seen.add(res);
       out.push({
         resource: res,
