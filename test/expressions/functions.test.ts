@@ -430,3 +430,43 @@ test('the same call always gives the same key', () => {
   assert.ok(a instanceof Unknown && b instanceof Unknown);
   assert.equal(a.key, b.key);
 });
+
+// Systematic checks over the whole built-in table: unknown arguments, wrong arity, wrong types.
+const CONTAINER_OK = new Set(['createarray', 'array', 'createobject', 'coalesce', 'concat', 'format', 'join', 'union', 'length', 'empty', 'contains', 'equals']);
+for (const b of BUILTINS.values()) {
+  const lname = b.name.toLowerCase();
+  if (b.min >= 1) {
+    test(`${b.name}: unknown arguments give an Unknown (or a value that does not depend on them)`, () => {
+      const args = Array.from({ length: Math.max(b.min, 1) }, () => "parameters('x')").join(', ');
+      const v = evaluateString(`[${b.name}(${args})]`, fakeContext());
+      if (!(v instanceof Unknown)) {
+        assert.ok(CONTAINER_OK.has(lname) || ['parameters', 'variables', 'resourceinfo', 'reference'].includes(lname), `${b.name} returned ${JSON.stringify(v)}`);
+      } else {
+        assert.ok(v.key.length > 0 && v.reason.length > 0);
+      }
+    });
+  }
+  if (b.max !== Infinity) {
+    test(`${b.name}: too many arguments give an Unknown with a reason`, () => {
+      const args = Array.from({ length: b.max + 1 }, () => '1').join(', ');
+      const v = evaluateString(`[${b.name}(${args})]`, fakeContext());
+      assert.ok(v instanceof Unknown, `${b.name} returned ${JSON.stringify(v)}`);
+      assert.match(v.reason, /expects/);
+    });
+  }
+  if (b.min >= 2) {
+    test(`${b.name}: too few arguments give an Unknown with a reason`, () => {
+      const v = evaluateString(`[${b.name}(1)]`, fakeContext());
+      assert.ok(v instanceof Unknown);
+      assert.match(v.reason, /expects/);
+    });
+  }
+  test(`${b.name}: wrong-typed arguments never throw`, () => {
+    for (const arg of ['createObject()', 'createArray()', 'null', 'true', "'s'", '-1', '99999999999999999999']) {
+      const n = Math.max(b.min, 1);
+      const args = Array.from({ length: Math.min(n, b.max === Infinity ? n : b.max) }, () => arg).join(', ');
+      const v = evaluateString(`[${b.name}(${args})]`, fakeContext());
+      assert.ok(v === null || ['string', 'number', 'boolean', 'object'].includes(typeof v));
+    }
+  });
+}
