@@ -132,7 +132,13 @@ function run(argv: readonly string[], io: CliIo): number {
     io.stdout(`apim-vnet-lint ${toolVersion()}\n`);
     return EXIT_OK;
   }
-  const err = (msg: string) => io.stderr(`apim-vnet-lint: ${msg}\n`);
+  const problems: string[] = [];
+  const err = (msg: string) => {
+    problems.push(msg);
+    io.stderr(`apim-vnet-lint: ${msg}\n`);
+  };
+  /** A note on stderr that is not a failure of the run. */
+  const note = (msg: string) => io.stderr(`apim-vnet-lint: ${msg}\n`);
   let exitTwo = false;
 
   // --- configuration -------------------------------------------------------------------
@@ -272,7 +278,7 @@ function run(argv: readonly string[], io: CliIo): number {
       continue;
     }
     if (looksLikeParameters(cand.path, text)) {
-      if (cand.explicit) io.stderr(`${displayPath(cand.path, io.cwd)}: a parameter file, not a template: it is applied to its template, not analyzed on its own\n`);
+      if (cand.explicit) note(`${displayPath(cand.path, io.cwd)}: a parameter file, not a template: it is applied to its template, not analyzed on its own`);
       continue;
     }
     let pf = parametersOverride;
@@ -377,16 +383,16 @@ function run(argv: readonly string[], io: CliIo): number {
       const fixableBefore = a.findings.filter((f) => f.fixes.some((x) => x.isPreferred)).length;
       a = analyzeJob(a.job);
       if (a.invalidJson) {
-        err(`${displayPath(a.job.cand.path, io.cwd)}: a fix produced invalid JSON; stopping fixes for this file`);
+        note(`${displayPath(a.job.cand.path, io.cwd)}: a fix produced invalid JSON; stopping fixes for this file`);
         break;
       }
       const fixableAfter = a.findings.filter((f) => f.fixes.some((x) => x.isPreferred)).length;
       if (fixableAfter >= fixableBefore) {
-        if (fixableAfter > 0) err(`${displayPath(a.job.cand.path, io.cwd)}: fixes are not converging; ${fixableAfter} fixable findings left`);
+        if (fixableAfter > 0) note(`${displayPath(a.job.cand.path, io.cwd)}: fixes are not converging; ${fixableAfter} fixable findings left`);
         break;
       }
       if (round === MAX_FIX_ROUNDS - 1 && fixableAfter > 0) {
-        err(`${displayPath(a.job.cand.path, io.cwd)}: stopped after ${MAX_FIX_ROUNDS} fix rounds; ${fixableAfter} fixable findings left`);
+        note(`${displayPath(a.job.cand.path, io.cwd)}: stopped after ${MAX_FIX_ROUNDS} fix rounds; ${fixableAfter} fixable findings left`);
       }
     }
     for (const [file, n] of applied) {
@@ -419,7 +425,7 @@ function run(argv: readonly string[], io: CliIo): number {
   });
   for (const a of reported) if (a.invalidJson) exitTwo = true;
 
-  const report: RunReport = { files, filesScanned };
+  const report: RunReport = { files, filesScanned, problems };
   const ctx: OutputContext = { cwd: io.cwd, toolVersion: toolVersion(), textOf: store.textOf };
   const body = opts.format === 'json' ? formatJson(report, ctx) : opts.format === 'sarif' ? formatSarif(report, ctx) : formatText(report, ctx);
   const toStdoutText = opts.format === 'text' && !opts.output;
@@ -451,7 +457,7 @@ function run(argv: readonly string[], io: CliIo): number {
   if (exitTwo) return EXIT_USAGE;
   if (s.errors > 0) return EXIT_FINDINGS;
   if (opts.maxWarnings !== undefined && s.warnings > opts.maxWarnings) {
-    err(`too many warnings: ${s.warnings} (--max-warnings ${opts.maxWarnings})`);
+    note(`too many warnings: ${s.warnings} (--max-warnings ${opts.maxWarnings})`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;

@@ -141,3 +141,14 @@ test('sarif: files outside the working directory get absolute file URIs; unknown
   assert.equal(al.uri, 'file:///elsewhere/dir%20with%20space/t.json');
   assert.equal('uriBaseId' in al, false);
 });
+
+test('run problems: SARIF executionSuccessful false with notifications; JSON problems list', () => {
+  const withProblems: RunReport = { files: [], filesScanned: 0, problems: ['missing.json: cannot read: no such file or directory'] };
+  const run = checkSarif(toSarif(withProblems, ctx));
+  const inv = (run.invocations as Obj[])[0];
+  assert.equal(inv.executionSuccessful, false);
+  assert.deepEqual(inv.toolExecutionNotifications, [{ level: 'error', message: { text: 'missing.json: cannot read: no such file or directory' } }]);
+  assert.deepEqual(toJsonReport(withProblems, ctx).problems, ['missing.json: cannot read: no such file or directory']);
+  assert.equal('problems' in toJsonReport(report, ctx), false);
+  assert.equal(((checkSarif(toSarif(report, ctx)).invocations as Obj[])[0]).executionSuccessful, true);
+});

@@ -4,7 +4,7 @@
  * (sarifLog: version, runs; run: tool; tool: driver; toolComponent: name; reportingDescriptor: id;
  * multiformatMessageString: text; result: message; message: text or id (anyOf); physicalLocation:
  * artifactLocation or address (anyOf); fix: artifactChanges; artifactChange: artifactLocation,
- * replacements; replacement: deletedRegion; invocation: executionSuccessful), plus the value
+ * replacements; replacement: deletedRegion; invocation: executionSuccessful; notification: message), plus the value
  * constraints we rely on (1-based regions, ruleIndex pointing at its rule). No network.
  */
 import assert from 'node:assert/strict';
@@ -88,7 +88,11 @@ export function checkSarif(log: unknown): Obj {
     const dc = requireProps('reportingConfiguration', rd.defaultConfiguration, []);
     assert.ok(['error', 'warning', 'note', 'none'].includes(String(dc.level)));
   }
-  for (const inv of (run.invocations as unknown[]) ?? []) requireProps('invocation', inv, ['executionSuccessful']);
+  for (const inv of (run.invocations as unknown[]) ?? []) {
+    const i = requireProps('invocation', inv, ['executionSuccessful']);
+    assert.equal(typeof i.executionSuccessful, 'boolean');
+    for (const n of (i.toolExecutionNotifications as unknown[]) ?? []) checkMessage('notification.message', requireProps('notification', n, ['message']).message);
+  }
   assert.ok(Array.isArray(run.results));
   for (const res of run.results as unknown[]) {
     const r = requireProps('result', res, ['message']);

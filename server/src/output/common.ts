@@ -25,6 +25,8 @@ export interface RunReport {
   files: FileReport[];
   /** How many JSON/JSONC files were examined (templates, parameter files and other JSON). */
   filesScanned: number;
+  /** Problems of the run itself (unreadable paths, ...), as printed on stderr. */
+  problems?: string[];
 }
 
 export interface OutputContext {

@@ -23,7 +23,8 @@
  *       "noFixReason"?: "..."
  *     }]
  *   }],
- *   "summary": { "errors", "warnings", "infos", "filesWithFindings", "filesScanned", "fixable" }
+ *   "summary": { "errors", "warnings", "infos", "filesWithFindings", "filesScanned", "fixable" },
+ *   "problems"?: ["missing.json: cannot read: no such file or directory"]   // run problems (stderr)
  * }
  */
 import type { OutputContext, RunReport, Summary } from './common';
@@ -58,6 +59,7 @@ export interface JsonReport {
   formatVersion: number;
   files: { path: string; kind: string; parametersFile?: string; findings: JsonFinding[] }[];
   summary: Summary;
+  problems?: string[];
 }
 
 export function toJsonReport(report: RunReport, ctx: OutputContext): JsonReport {
@@ -105,6 +107,7 @@ export function toJsonReport(report: RunReport, ctx: OutputContext): JsonReport 
       }),
     })),
     summary: summarize(report),
+    ...(report.problems && report.problems.length > 0 ? { problems: [...report.problems] } : {}),
   };
 }
 

@@ -148,7 +148,14 @@ export function toSarif(report: RunReport, ctx: OutputContext): Record<string, u
         originalUriBaseIds: {
           [SRCROOT]: { uri: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href },
         },
-        invocations: [{ executionSuccessful: true }],
+        invocations: [
+          {
+            executionSuccessful: (report.problems ?? []).length === 0,
+            ...((report.problems ?? []).length > 0
+              ? { toolExecutionNotifications: (report.problems ?? []).map((p) => ({ level: 'error', message: { text: p } })) }
+              : {}),
+          },
+        ],
         columnKind: 'utf16CodeUnits',
         results,
       },
