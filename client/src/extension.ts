@@ -245,15 +245,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // registered before start so that the status of documents open at start-up is not missed
+  context.subscriptions.push(
+    client.onNotification('apimVnet/status', (s: StatusParams) => {
+      statuses.set(s.uri, s);
+      refreshStatus();
+    }),
+  );
   const started = client.start().then(
-    () => {
-      context.subscriptions.push(
-        client!.onNotification('apimVnet/status', (s: StatusParams) => {
-          statuses.set(s.uri, s);
-          refreshStatus();
-        }),
-      );
-    },
+    () => undefined,
     (e) => {
       output.appendLine(`APIM VNet Lint: the language server failed to start: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
@@ -263,7 +263,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await started;
     return client!;
   }
-  context.subscriptions.push({ dispose: () => void client?.stop() });
+  context.subscriptions.push({ dispose: () => void client?.stop().catch(() => undefined) });
   await started.catch(() => undefined);
 }
 
@@ -288,6 +288,7 @@ function explicitSettings(scopeUri: string | undefined): Record<string, unknown>
 }
 
 export async function deactivate(): Promise<void> {
-  if (client) await client.stop();
+  const c = client;
   client = undefined;
+  if (c) await c.stop().catch(() => undefined);
 }

@@ -101,6 +101,23 @@ test('.apim-vnet.json: changes reported through didChangeWatchedFiles re-analyze
   await client.close(u);
 });
 
+test('problems of .apim-vnet.json are shown on that file; its valid parts still apply', async () => {
+  const u = uri('infra/main.json');
+  const cfg = uri('.apim-vnet.json');
+  write('.apim-vnet.json', '{\n  "ignore": ["generated/**"],\n  "platform": "stv3",\n  "rules": { "unsupported-sku": "warning" }\n}\n');
+  await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: cfg, type: FileChangeType.Changed }] });
+  await client.open(u, BASIC);
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Warning, 'the valid rules entry applies', 1);
+  const d = await client.waitForDiagnostics(cfg, (x) => x.length === 1, 'one problem on the config file');
+  assert.match(d[0].message, /platform/);
+  assert.equal(d[0].range.start.line, 2);
+  write('.apim-vnet.json', JSON.stringify({ ignore: ['generated/**'] }));
+  await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: cfg, type: FileChangeType.Changed }] });
+  await client.waitForDiagnostics(cfg, (x) => x.length === 0, 'config problems cleared once fixed');
+  await client.waitForDiagnostics(u, (x) => SKU(x)?.severity === DiagnosticSeverity.Error, 'default severity again');
+  await client.close(u);
+});
+
 test('findings about a linked template (templateLink.relativePath) are published on that file, and cleared with the parent', async () => {
   write('linked/main.json', JSON.stringify({
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',

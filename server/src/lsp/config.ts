@@ -35,8 +35,12 @@ export class ConfigProvider {
   constructor(
     private readonly connection: Connection,
     log: (m: string) => void,
+    onConfigProblems?: (file: string, problems: string[]) => void,
   ) {
-    this.files = new FileConfigCache((file, problems) => log(`configuration ${file}: ${problems.join('; ')}`));
+    this.files = new FileConfigCache((file, problems) => {
+      if (problems.length) log(`configuration ${file}: ${problems.join('; ')}`);
+      onConfigProblems?.(file, problems);
+    });
   }
 
   get debounceMs(): number {

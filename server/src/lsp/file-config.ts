@@ -1,7 +1,7 @@
 /**
  * `.apim-vnet.json` for the server: the nearest ancestor (config/load.ts), cached per folder and
  * cleared when the client reports a change of a watched config file. An invalid file still
- * contributes its valid parts; its problems are reported once through `onProblem`.
+ * contributes its valid parts; each read reports its problems (possibly none) through `onProblem`.
  */
 import * as path from 'path';
 import { findConfigFile, parseConfigText, nodeConfigFs } from '../config/load';
@@ -38,7 +38,7 @@ export class FileConfigCache {
         if (!found) {
           const text = nodeConfigFs.readFile(file);
           const { config, errors } = text === undefined ? { config: {}, errors: ['cannot read the file'] } : parseConfigText(text);
-          if (errors.length) this.onProblem(file, errors);
+          this.onProblem(file, errors);
           found = { file, dir: path.dirname(file), config };
           this.byFile.set(file, found);
         }

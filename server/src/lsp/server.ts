@@ -4,6 +4,8 @@
  */
 import {
   CodeActionKind,
+  DiagnosticSeverity,
+  type Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocuments,
@@ -51,7 +53,10 @@ function isObj(v: unknown): v is Record<string, unknown> {
 export function startServer(connection: Connection): ServerHandle {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.error(m);
-  const config = new ConfigProvider(connection, (m) => connection.console.warn(m));
+  const config = new ConfigProvider(connection, (m) => connection.console.warn(m), (file, problems) => {
+    // problems of a `.apim-vnet.json` are shown on that file (its valid parts still apply)
+    void connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: configDiagnostics(problems) });
+  });
   const openText = (uri: string) => documents.get(uri)?.getText();
   const cache = new AnalysisCache(openText);
   /** Per open document: URIs of other files its analysis published diagnostics to. */
@@ -416,6 +421,21 @@ export function startServer(connection: Connection): ServerHandle {
     documents,
     dispose: () => runner.dispose(),
   };
+}
+
+/** "line:col: message" (1-based, config/load.ts) → diagnostics on the config file. */
+export function configDiagnostics(problems: string[]): Diagnostic[] {
+  return problems.map((p) => {
+    const m = /^(\d+):(\d+): ([\s\S]*)$/.exec(p);
+    const line = m ? Math.max(0, Number(m[1]) - 1) : 0;
+    const character = m ? Math.max(0, Number(m[2]) - 1) : 0;
+    return {
+      range: { start: { line, character }, end: { line, character: character + 1 } },
+      severity: DiagnosticSeverity.Warning,
+      source: 'apim-vnet',
+      message: m ? m[3] : p,
+    };
+  });
 }
 
 function progressCancelled(p: WorkDoneProgressReporter): boolean {
