@@ -7,7 +7,7 @@ import type { Finding, Fix, Location } from '../findings';
 import type { Resource, Template } from '../template/model';
 import type { ApimLocation, ApimService } from '../network/chain-model';
 import type { RuleContext } from './context';
-import { collectNsgRules, evaluateRows, describeRule, type NsgRuleCollection, type NsgRuleView, type RowVerdict } from '../network/nsg';
+import { collectNsgRules, evaluateRows, describeRule, describeBlocked, type NsgRuleCollection, type NsgRuleView, type RowVerdict } from '../network/nsg';
 import { rowsFor, type Direction, type RequirementRow, type FixRule } from '../requirements';
 import { isArray, isObject, type Value } from '../expressions/value';
 import { inVnetMode, modeOf, tierName, rangeOfNode, resourceLocation, resourceMemberNode, resourceName, serviceLabel, type Profile } from './util';
@@ -194,7 +194,7 @@ export function nsgBlockFindings(ctx: RuleContext, cls: 'required' | 'optional')
       const parts = verdicts.map((v) => {
         const cls0 = v.row.classes.find((c) => c.direction === v.direction);
         const traffic = cls0 ? `${targetText(cls0.source)} → ${targetText(cls0.destination)}` : v.row.trafficText;
-        return `${directionText(v.direction)} ${v.row.protocolText} ${traffic}: ${v.blocked.map((b) => `${b.ports.size() === 1 ? 'port' : 'ports'} ${b.portsText} blocked by ${describeRule(b.rule)}`).join('; ')}`;
+        return `${directionText(v.direction)} ${v.row.protocolText} ${traffic}: ${describeBlocked(v).join('; ')}`;
       });
       const bound = Math.min(...verdicts.map(decidingBound));
       const single = insertAllowRules(ctx.template, a, verdicts, `insert-nsg-rule:${row.id}`, `Add an Allow rule for "${row.purpose}" (${a.profile} row ${row.row}) to NSG '${displayName(a.nsg)}'`, true);
