@@ -148,11 +148,17 @@ test('1 MB expressions parse in linear time', () => {
     const medium = mk(n);
     const large = mk(n * 10);
     assert.ok(large.length >= 1_000_000, `large input is ${large.length} chars`);
-    const tm = Math.max(best(medium), 1);
-    const tl = best(large);
-    // 10x the input: linear is ~10x; quadratic would be ~100x. Slack for a loaded machine.
-    assert.ok(tl / tm < 45, `scaling ${tm.toFixed(2)} ms -> ${tl.toFixed(2)} ms looks super-linear`);
-    assert.ok(tl < 10_000, `1 MB parse took ${tl.toFixed(0)} ms`);
+    // 10x the input: linear is ~10x, quadratic ~100x. Timing on a shared machine is noisy (GC,
+    // other processes), so a few attempts are allowed; a quadratic parser fails them all.
+    const attempts: string[] = [];
+    let ok = false;
+    for (let i = 0; i < 4 && !ok; i++) {
+      const tm = Math.max(best(medium), 2);
+      const tl = best(large);
+      attempts.push(`${tm.toFixed(1)} ms -> ${tl.toFixed(1)} ms`);
+      ok = tl / tm < 35 && tl < 10_000;
+    }
+    assert.ok(ok, `parse time does not scale linearly: ${attempts.join('; ')}`);
   }
 });
 
