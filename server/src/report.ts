@@ -125,10 +125,16 @@ function resourcePlace(template: Template, r: Resource): Place | undefined {
   return placeOf(template, { ...o, node });
 }
 
+/** Display form of a value: unknown parts as `{expression}`, without the builder's internal scope prefixes. */
+function show(v: Value, max = 120): string {
+  const t = displayValue(v, 1000).replace(/\{scope\d+:/g, '{');
+  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+
 function resName(r: Resource): string {
   const sym = r.symbolicName ? ` (${r.symbolicName})` : '';
   const copy = r.copyIndex !== undefined ? ` [copy ${r.copyIndex}]` : '';
-  return `${displayValue(r.name)}${sym}${copy}`;
+  return `${show(r.name)}${sym}${copy}`;
 }
 
 /** The structured report both renderers use. */
@@ -204,9 +210,9 @@ function linkEntry<T>(template: Template, label: string, link: Link<T>, res: (t:
       return e;
     }
     case 'external':
-      return { label, status: 'external', text: `outside the template: ${displayValue(link.id, 200)}`, details: link.reason && !link.reason.includes(displayValue(link.id, 200)) ? [link.reason] : [] };
+      return { label, status: 'external', text: `outside the template: ${show(link.id, 300)}`, details: link.reason && !link.reason.includes(displayValue(link.id, 300)) ? [link.reason.replace(/\{scope\d+:/g, '{')] : [] };
     case 'unknown':
-      return { label, status: 'unknown', text: `unknown: ${link.reason}`, details: [] };
+      return { label, status: 'unknown', text: `unknown: ${link.reason.replace(/\{scope\d+:/g, '{')}`, details: [] };
     default:
       return { label, status: 'none', text: 'none', details: [] };
   }
@@ -242,16 +248,16 @@ function publicIpEntry(template: Template, loc: ApimLocation): ChainEntryReport 
     return e;
   }
   if (r && r.kind === 'unknown') return { label: 'public IP', status: 'unknown', text: `unknown: ${r.reason}`, details: [] };
-  return { label: 'public IP', status: 'external', text: `outside the template: ${displayValue(id, 200)}`, details: [] };
+  return { label: 'public IP', status: 'external', text: `outside the template: ${show(id, 300)}`, details: [] };
 }
 
 function valueText(v: Value | undefined): string {
   if (v === undefined) return 'not set';
   if (isUnknown(v)) {
-    const c = v.candidates ? ` (one of ${v.candidates.map((x) => displayValue(x, 40)).join(', ')})` : '';
-    return `${displayValue(v, 120)}${c}`;
+    const c = v.candidates ? ` (one of ${v.candidates.map((x) => show(x, 40)).join(', ')})` : '';
+    return `${show(v, 120)}${c}`;
   }
-  if (isArray(v) || isObject(v)) return displayValue(v, 120);
+  if (isArray(v) || isObject(v)) return show(v, 120);
   return String(v);
 }
 
