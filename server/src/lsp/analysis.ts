@@ -99,7 +99,9 @@ export function analyzeText(
 ): AnalysisEntry {
   const t0 = performance.now();
   const fileKey = fileKeyForUri(doc.uri);
-  const readFile = makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  // an untitled (or other non-file) document has no folder: linked files cannot be resolved
+  // relative to it, so nothing is read from disk for it
+  const readFile = uriToPath(doc.uri) !== undefined ? makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : () => undefined;
   let result: AnalysisResult;
   const maxSize = eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const text = doc.getText();

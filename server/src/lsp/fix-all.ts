@@ -11,7 +11,7 @@ import { analyze } from '../analyzer';
 import { planFixRound, applyTextEdits } from '../cli/fix';
 import { DEFAULT_MAX_FILE_SIZE } from '../config/types';
 import { makeReader, type EffectiveConfig } from './analysis';
-import { fileKeyForUri, uriForFileKey } from './uri';
+import { fileKeyForUri, uriForFileKey, uriToPath } from './uri';
 
 export const MAX_FIX_ROUNDS = 10;
 
@@ -24,7 +24,7 @@ export interface FixAllResult {
 
 export function fixAllRounds(doc: TextDocument, eff: EffectiveConfig, openText: (uri: string) => string | undefined, maxRounds = MAX_FIX_ROUNDS): FixAllResult {
   const docKey = fileKeyForUri(doc.uri);
-  const read = makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  const read = uriToPath(doc.uri) !== undefined ? makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : () => undefined;
   const original = new Map<string, string>([[docKey, doc.getText()]]);
   const current = new Map<string, string>([[docKey, doc.getText()]]);
   const textOf = (key: string): string | undefined => {
