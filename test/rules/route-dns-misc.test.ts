@@ -297,6 +297,14 @@ ruleTable('unverifiable-network', {
       findings: [{ message: ['stv2 row 6', 'depends on', "parameter 'p'"], severity: 'info', rangeText: `"[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'apim')]"` }],
     },
     {
+      name: 'a deployment linked by URI is never fetched: its content is not checked',
+      text: template([
+        apim({}),
+        { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'network', properties: { mode: 'Incremental', templateLink: { uri: 'https://example.com/network.json' } } },
+      ]),
+      findings: [{ message: ['Could not check what this deployment deploys', 'referenced by URI, which is never fetched'], severity: 'info', rangeText: '{\n          "uri": "https://example.com/network.json"\n        }' }],
+    },
+    {
       name: 'literal subnet id: the NSG and subscription cannot be checked',
       text: template([apim({ vnetType: 'Internal', subnetId: '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/apim' })]),
       findings: [{ message: ['outside this template', 'names subscription 11111111-1111-1111-1111-111111111111'], severity: 'info', rangeText: '"/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/apim"' }],

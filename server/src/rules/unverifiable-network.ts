@@ -25,7 +25,7 @@ export const unverifiableNetwork: Rule = {
   profiles: 'all',
   hasFix: false,
   check(ctx: RuleContext): Finding[] {
-    const out: Finding[] = [];
+    const out: Finding[] = linkedTemplateNotes(ctx);
     const analyses = nsgAnalyses(ctx);
     for (const service of ctx.services) {
       if (!inVnetMode(service)) continue;
@@ -88,3 +88,30 @@ export const unverifiableNetwork: Rule = {
     return out;
   },
 };
+
+/**
+ * Deployments whose template could not be read (a templateLink by URI is never fetched, a
+ * relativePath outside the workspace or unreadable, a link cycle): what they deploy — possibly APIM
+ * services or their network — is not checked. One note per deployment, at its templateLink.
+ */
+function linkedTemplateNotes(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const d of ctx.template.diagnostics) {
+    if (!d.origin || !/linked template|templateLink|template spec|nested deployments deeper/i.test(d.message)) continue;
+    const where = locationOfOrigin(d.origin);
+    const key = `${where.file}:${where.range.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(
+      makeFinding(
+        'unverifiable-network',
+        'info',
+        where,
+        `Could not check what this deployment deploys: ${d.message}. API Management services and network resources defined there are not analyzed; ` +
+          `analyze that template on its own, or link it by relativePath inside the workspace.`,
+      ),
+    );
+  }
+  return out;
+}
