@@ -49,15 +49,20 @@ function newestSourceMtime() {
   return newest;
 }
 
-/** Builds apim-vnet-lint.vsix with `npm run package` when it is missing or stale. */
-function ensureVsix() {
+/**
+ * Builds apim-vnet-lint.vsix with `npm run package` when it is missing or stale, and copies it to
+ * `dest`, under a lock (several test runs may share a working tree). Returns a skip reason or undefined.
+ */
+function ensureVsix(dest) {
   const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts || {};
   if (!scripts.package) return 'package.json has no "package" script';
-  if (fs.existsSync(VSIX) && fs.statSync(VSIX).mtimeMs >= newestSourceMtime()) return undefined;
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['run', 'package'], { cwd: ROOT, encoding: 'utf8', timeout: 300000 });
-  assert.equal(r.status, 0, `npm run package failed:\n${tail((r.stdout || '') + (r.stderr || ''), 40)}`);
-  assert.ok(fs.existsSync(VSIX), `npm run package produced ${VSIX}`);
+  const stale = !fs.existsSync(VSIX) || fs.statSync(VSIX).mtimeMs < newestSourceMtime();
+  const script = `${stale ? 'npm run package && ' : ''}cp apim-vnet-lint.vsix "${dest}"`;
+  const hasFlock = spawnSync('flock', ['--version']).status === 0;
+  const cmd = hasFlock ? ['flock', [path.join(os.tmpdir(), 'apim-vnet-lint-vsix.lock'), 'sh', '-c', script]] : ['sh', ['-c', script]];
+  const r = spawnSync(cmd[0], cmd[1], { cwd: ROOT, encoding: 'utf8', timeout: 300000 });
+  assert.equal(r.status, 0, `${stale ? 'npm run package' : 'copying the vsix'} failed:\n${tail((r.stdout || '') + (r.stderr || ''), 40)}`);
+  assert.ok(fs.existsSync(dest), `${dest} exists`);
   return undefined;
 }
 
@@ -83,12 +88,15 @@ test('VS Code harness self-test: a passing and a failing test inside the extensi
 });
 
 test('VS Code integration tests (packaged .vsix in code-server)', { skip: reason }, async (t) => {
-  const noPackage = ensureVsix();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-vnet-it-vsix-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const vsix = path.join(tmp, 'apim-vnet-lint.vsix');
+  const noPackage = ensureVsix(vsix);
   if (noPackage) {
     t.skip(noPackage);
     return;
   }
-  const r = await runHarness(['--vsix', VSIX], {});
+  const r = await runHarness(['--vsix', vsix], {});
   assert.ok(r.results, `the harness wrote results:\n${tail(r.output)}`);
   if (r.results.skipped) {
     t.skip(r.results.skipped);
