@@ -19,6 +19,7 @@ import { findSubnetUsers } from './network/usage';
 import { describeRule, type RowVerdict } from './network/nsg';
 import type { RuleContext } from './rules/context';
 import { nsgAnalyses } from './rules/nsg-analysis';
+import { rowsFor } from './requirements';
 
 /** One requirement row of the profile table with its verdict for one location's NSG. */
 export interface RequirementRow {
@@ -306,9 +307,33 @@ export function reportOptionsFor(ctx: RuleContext | undefined, base: ReportOptio
       ((s, l) => {
         analyses ??= safe(() => nsgAnalyses(ctx), []);
         const a = analyses.find((x) => x.service === s && x.loc === l);
-        return a ? requirementRowsFromVerdicts(a.verdicts) : undefined;
+        return a ? requirementRowsFromVerdicts(a.verdicts) : rowsWithoutNsg(ctx, s, l);
       }),
   };
+}
+
+/**
+ * The rows of a location whose NSG is not evaluated: with no NSG on an in-template subnet every
+ * row passes; with the subnet or NSG outside the template every row is unknown.
+ */
+function rowsWithoutNsg(ctx: RuleContext, s: ApimService, l: ApimLocation): RequirementRow[] | undefined {
+  const mode = typeof s.virtualNetworkType === 'string' ? s.virtualNetworkType.toLowerCase() : '';
+  if (mode !== 'external' && mode !== 'internal') return undefined;
+  if (l.subnet.status === 'none' || l.nsg.status === 'resolved') return undefined;
+  const tier = typeof s.skuName === 'string' ? s.skuName : undefined;
+  const rows = safe(() => rowsFor(ctx.profileFor(s), mode === 'external' ? 'External' : 'Internal', s.locations.length > 1, tier), []);
+  const note = l.subnet.status !== 'resolved' ? 'the subnet is not in this template' : l.nsg.status === 'none' ? undefined : 'the NSG is not in this template';
+  return rows.flatMap((r) =>
+    r.directions.map((d): RequirementRow => ({
+      row: r.row,
+      purpose: r.purpose,
+      direction: d,
+      ports: r.destinationPorts.join(', '),
+      verdict: note ? 'unknown' : 'allowed',
+      class: r.class,
+      ...(note ? { note } : { decidingRule: 'no NSG on the subnet (nothing is filtered)' }),
+    })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

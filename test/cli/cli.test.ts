@@ -278,7 +278,7 @@ describe('apim-vnet-lint CLI (real process)', { concurrency: 4 }, () => {
     assert.match(r.stdout, /^== bad\.json ==\n/);
     assert.match(r.stdout, /APIM service /);
     assert.match(r.stdout, /NSG\s+nsg-apim {2}bad\.json:\d+:\d+/);
-    assert.match(r.stdout, /blocked inbound\s+3443/);
+    assert.match(r.stdout, /blocked inbound\s+3443/i);
     assert.match(r.stdout, /by 'DenyInternetOutbound' \(priority 999\)/);
     // The findings and the summary still follow.
     assert.ok(findingLines(r.stdout).some((l) => l.ruleId === 'nsg-blocks-required-port'));
