@@ -192,6 +192,11 @@ async function main() {
           await page.screenshot({ path: file });
           log(`screenshot saved: ${file}`);
           res.end(file);
+        } else if (url.pathname === '/text' && page) {
+          // innerText of the first element matching ?selector= once visible (DOM checks from the suite)
+          const sel = url.searchParams.get('selector');
+          const el = await page.waitForSelector(sel, { state: url.searchParams.get('state') || 'visible', timeout: Number(url.searchParams.get('timeout') || 10000) });
+          res.end((await el.textContent()) || '');
         } else if (url.pathname === '/log') {
           console.log('  [suite]', body);
           res.end('ok');

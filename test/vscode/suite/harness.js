@@ -40,6 +40,15 @@ async function screenshot(name, opts) {
   return r === undefined ? { error: 'no harness' } : r;
 }
 
+/** textContent of the workbench element matching `selector` once `state` (default visible; or attached) (code-server harness only), or { error }. */
+async function domText(selector, timeout, state) {
+  const q = new URLSearchParams({ selector });
+  if (timeout) q.set('timeout', String(timeout));
+  if (state) q.set('state', state);
+  const r = await post('/text?' + q.toString(), '');
+  return r === undefined ? { error: 'no harness' } : r;
+}
+
 function withTimeout(p, ms, name) {
   let timer;
   return Promise.race([
@@ -89,4 +98,4 @@ async function runAll() {
   if (failed > 0) throw new Error(`${failed} of ${tests.length} VS Code integration tests failed`);
 }
 
-module.exports = { test, runAll, until, screenshot, post, inHarness: !!HARNESS };
+module.exports = { test, runAll, until, screenshot, domText, post, inHarness: !!HARNESS };

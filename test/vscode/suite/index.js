@@ -8,7 +8,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
-const { test, runAll, until, screenshot, inHarness } = require('./harness');
+const { test, runAll, until, screenshot, domText, inHarness } = require('./harness');
 
 const EXT_ID = 'apim-vnet-lint.apim-vnet-lint';
 const SOURCE = 'apim-vnet';
@@ -84,6 +84,34 @@ test('the packaged extension is installed, activates, and ships only what it nee
     assert.ok(cmds.includes(c), `command ${c} is registered`);
   }
 });
+
+test('the ARM expression grammar is injected into JSON strings (Developer: Inspect Editor Tokens and Scopes)', async () => {
+  const doc = await open('templates/nsg-blocked.json');
+  const at = doc.getText().indexOf("resourceId('Microsoft.Network/networkSecurityGroups'");
+  assert.ok(at > 0);
+  const inspect = async (offset) => {
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const pos = doc.positionAt(offset);
+    editor.selection = new vscode.Selection(pos, pos);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.commands.executeCommand('editor.action.inspectTMScopes');
+    try {
+      let text;
+      // the widget fills in once the token is inspected
+      await until('the token inspector', async () => typeof (text = await domText('.token-inspect-widget', 2000, 'attached')) === 'string' && /textmate scopes/i.test(text), 30000, 100, () => JSON.stringify(text));
+      return text;
+    } finally {
+      await vscode.commands.executeCommand('editor.action.inspectTMScopes'); // toggles it off
+    }
+  };
+  const text = await inspect(at + 2);
+  assert.match(text, /entity\.name\.function\.arm-expression/, text);
+  assert.match(text, /meta\.embedded\.expression\.arm-expression/);
+  assert.match(text, /string\.quoted\.double\.json/);
+  const plain = doc.getText().indexOf('DenyInternetOutbound');
+  const plainText = await inspect(plain + 2);
+  assert.doesNotMatch(plainText, /arm-expression/, plainText);
+}, { skip: !inHarness && 'reads the token inspector from the page: code-server harness only' });
 
 test('unsupported-sku: Basic tier with virtualNetworkType External is an error on the sku value', async () => {
   const doc = await open('templates/apim-basic-sku.json');
