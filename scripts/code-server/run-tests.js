@@ -43,7 +43,7 @@ function parseArgs(argv) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const timeoutMs = Number(args.timeout || process.env.APIM_VNET_VSCODE_TIMEOUT || 240) * 1000;
+const timeoutMs = Number(args.timeout || process.env.APIM_VNET_VSCODE_TIMEOUT || 420) * 1000;
 const resultsFile = args.results ? path.resolve(String(args.results)) : undefined;
 const log = (...m) => console.log('[vscode-it]', ...m);
 
@@ -108,7 +108,7 @@ async function main() {
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-vnet-it-'));
   const dirs = {};
-  for (const d of ['user-data', 'extensions', 'home', 'config', 'data', 'cache', 'chromium-profile', 'workspace']) {
+  for (const d of ['user-data', 'extensions', 'home', 'config', 'data', 'cache', 'workspace']) {
     dirs[d] = path.join(tmp, d);
     fs.mkdirSync(dirs[d], { recursive: true });
   }
@@ -212,6 +212,8 @@ async function main() {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   env.APIM_VNET_HARNESS_URL = `http://127.0.0.1:${server.address().port}`;
+  // code-server's extension gallery (open-vsx) is out of reach here: point it at the loopback endpoint (404s)
+  env.EXTENSIONS_GALLERY = JSON.stringify({ serviceUrl: `${env.APIM_VNET_HARNESS_URL}/gallery`, itemUrl: `${env.APIM_VNET_HARNESS_URL}/gallery/item`, resourceUrlTemplate: `${env.APIM_VNET_HARNESS_URL}/gallery/resource/{publisher}/{name}/{version}/{path}` });
 
   // 3. code-server on a free loopback port
   const port = await freePort();

@@ -31,14 +31,14 @@ async function open(rel) {
 }
 
 /** Waits until the file has a diagnostic with rule id `code` (returns those diagnostics). */
-function waitForCode(uri, code, ms = 20000) {
+function waitForCode(uri, code, ms = 30000) {
   return until(`a ${code} diagnostic on ${path.basename(uri.path)}`, () => {
     const ds = ours(uri).filter((d) => codeOf(d) === code);
     return ds.length > 0 && ds;
   }, ms, 50, describe(uri));
 }
 
-function waitForNoCode(uri, code, ms = 20000) {
+function waitForNoCode(uri, code, ms = 30000) {
   return until(`no ${code} diagnostic on ${path.basename(uri.path)}`, () => !codes(uri).includes(code), ms, 50, describe(uri));
 }
 
