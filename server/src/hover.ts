@@ -28,6 +28,8 @@ export interface HoverInput {
   /** The `file` the findings of this document carry. */
   file?: string;
   platform?: Platform;
+  /** The profile the analysis used for an APIM resource (keeps hover and findings consistent). */
+  profileFor?: (resource: Resource) => Profile | undefined;
 }
 
 export interface HoverResult {
@@ -80,7 +82,12 @@ function vnetHover(input: HoverInput): HoverResult | undefined {
   if (!resourceNode) return undefined;
   const resource = sameText(input) ? input.template!.resources.find((r) => r.node === resourceNode || r.node.offset === resourceNode.offset) : undefined;
   const facts = apimFacts(resourceNode, resource);
-  const { profile, why } = resolveProfile(input.platform, facts.apiVersion, facts.hasPublicIp);
+  let { profile, why } = resolveProfile(input.platform, facts.apiVersion, facts.hasPublicIp);
+  const analyzed = resource && input.profileFor ? input.profileFor(resource) : undefined;
+  if (analyzed && analyzed !== profile) {
+    profile = analyzed;
+    why = 'as decided by the analysis of this template';
+  }
   const findings = (input.findings ?? []).filter(
     (f) => (input.file === undefined || f.location.file === input.file) && f.location.range.offset <= input.offset && input.offset <= f.location.range.offset + f.location.range.length,
   );

@@ -298,6 +298,11 @@ export function startServer(connection: Connection): ServerHandle {
         findings: entry?.result.findings,
         file: entry?.fileKey,
         platform: entry?.config.platform,
+        profileFor: (resource) => {
+          const ctx = entry?.result.context;
+          const service = entry?.result.services?.find((s) => s.resource === resource);
+          return ctx && service ? ctx.profileFor(service) : undefined;
+        },
       });
       if (!h) return null;
       return {
