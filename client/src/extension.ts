@@ -208,8 +208,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         );
         rule = pick?.rule;
       }
-      if (rule) await vscode.env.openExternal(vscode.Uri.parse(rule.docsUrl));
-      return rule?.id;
+      if (!rule) return undefined;
+      // the rule pages ship with the extension (docs/rules/): preview them offline, else open the web page
+      const local = vscode.Uri.file(context.asAbsolutePath(`docs/rules/${rule.id}.md`));
+      if (fs.existsSync(local.fsPath)) await vscode.commands.executeCommand('markdown.showPreview', local);
+      else await vscode.env.openExternal(vscode.Uri.parse(rule.docsUrl));
+      return rule.id;
     }),
 
     vscode.commands.registerCommand('apimVnet.selectPlatform', async (value?: string) => {
