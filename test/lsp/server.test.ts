@@ -258,6 +258,11 @@ test('a malformed request and an unknown method get error responses; the server 
   await assert.rejects(client.conn.sendRequest('apimVnet/networkReport', { nope: 1 }), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InvalidParams);
   await assert.rejects(client.conn.sendRequest('apimVnet/fixAll', 42), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InvalidParams);
   await assert.rejects(client.conn.sendRequest('apimVnet/noSuchThing', {}), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.MethodNotFound);
+  // a frame that is not JSON at all is dropped by the transport; the connection survives
+  const garbage = '{ this is not json';
+  await new Promise<void>((resolve, reject) => client.child.stdin!.write(`Content-Length: ${Buffer.byteLength(garbage)}\r\n\r\n${garbage}`, (e) => (e ? reject(e) : resolve())));
+  const rules = (await client.conn.sendRequest('apimVnet/rules', {})) as { id: string; docsUrl: string }[];
+  assert.ok(rules.some((r) => r.id === 'unsupported-sku' && /unsupported-sku\.md$/.test(r.docsUrl)));
   // a code action request for an unknown document and a hover with garbage positions are answered, not fatal
   assert.deepEqual(await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: 'file:///nowhere.json' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }), []);
   await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: uriOf('basic.json') }, position: null }).catch(() => undefined);
