@@ -15,7 +15,8 @@ import { removeDelegations, setDelegation } from '../fixes';
 export function delegationService(d: Value): Value {
   if (!isObject(d)) return null;
   const props = d.properties;
-  return isObject(props) ? props.serviceName : d.serviceName;
+  // a delegation without serviceName (e.g. half-typed) is null, never undefined (displayValue)
+  return (isObject(props) ? props.serviceName : d.serviceName) ?? null;
 }
 
 export const subnetDelegated: Rule = {
