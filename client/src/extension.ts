@@ -169,6 +169,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           });
           try {
             return await c.sendRequest<{ files: number; findings: number; scanned: number }>('apimVnet/analyzeWorkspace', { folders, workDoneToken }, token);
+          } catch (e) {
+            if (token.isCancellationRequested) return undefined; // cancelled by the user: diagnostics so far stay
+            throw e;
           } finally {
             sub.dispose();
           }
