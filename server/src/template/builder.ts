@@ -81,25 +81,100 @@ interface Env {
 
 // ---------------------------------------------------------------------------------------------
 
-class Memo<T> {
-  private readonly done = new Map<string, T>();
-  private readonly busy = new Set<string>();
-  get(key: string, compute: () => T, onCycle: () => T): T {
-    const d = this.done.get(key);
-    if (d !== undefined || this.done.has(key)) return d as T;
-    if (this.busy.has(key)) return onCycle();
-    this.busy.add(key);
+/**
+ * Memoization that does not depend on the order of evaluation. A value computed while a cycle
+ * was being cut (or while the resource list was still being built and a lookup failed) is only
+ * provisional: it stays valid while the computation that closed the cycle (the "frame" of the
+ * cycle's root, or the build) is still running, and is recomputed once that frame ends. Values
+ * computed without such a dependency are final.
+ */
+class Frame {
+  alive = true;
+  constructor(readonly depth: number) {}
+}
+
+interface Tracker {
+  /** Frames that cycles (or failed lookups while building) depended on, most recent last. */
+  log: Frame[];
+  /** Nesting depth of cell computations. */
+  depth: number;
+}
+
+/** A lazily computed, cycle-safe memo cell. */
+class Cell<T> {
+  private state: 0 | 1 | 2 = 0; // empty, computing, done
+  private value?: T;
+  private frame?: Frame;
+  private provisional?: Frame;
+  get(t: Tracker, compute: () => T, onCycle: () => T): T {
+    if (this.state === 2) {
+      if (!this.provisional || this.provisional.alive) return this.value as T;
+      this.state = 0;
+      this.value = undefined;
+      this.provisional = undefined;
+    }
+    if (this.state === 1) {
+      t.log.push(this.frame!);
+      return onCycle();
+    }
+    const frame = new Frame(t.depth);
+    this.frame = frame;
+    this.state = 1;
+    const l0 = t.log.length;
+    t.depth++;
     let v: T;
     try {
       v = compute();
+    } catch (e) {
+      this.state = 0;
+      throw e;
     } finally {
-      this.busy.delete(key);
+      t.depth--;
+      frame.alive = false;
+      this.frame = undefined;
     }
-    this.done.set(key, v);
+    let deepest: Frame | undefined;
+    const keep: Frame[] = [];
+    for (let i = l0; i < t.log.length; i++) {
+      const f = t.log[i];
+      if (!f.alive || keep.includes(f)) continue;
+      keep.push(f);
+      if (!deepest || f.depth > deepest.depth) deepest = f;
+    }
+    t.log.length = l0;
+    for (const f of keep) t.log.push(f);
+    this.state = 2;
+    this.value = v;
+    this.provisional = deepest;
     return v;
   }
+  get done(): boolean {
+    return this.state === 2 && !this.provisional;
+  }
+}
+
+class Memo<T> {
+  private readonly cells = new Map<string, Cell<T>>();
+  private readonly busy: string[] = [];
+  constructor(private readonly tpl: () => Tracker) {}
+  get(key: string, compute: () => T, onCycle: () => T): T {
+    let c = this.cells.get(key);
+    if (!c) this.cells.set(key, (c = new Cell<T>()));
+    return c.get(
+      this.tpl(),
+      () => {
+        this.busy.push(key);
+        try {
+          return compute();
+        } finally {
+          this.busy.pop();
+        }
+      },
+      onCycle,
+    );
+  }
   busyKeys(): string[] {
-    return [...this.busy];
+    return this.busy.slice();
   }
 }
 
@@ -126,12 +201,12 @@ class ParamDeclImpl implements ParameterDecl {
   defaultValueNode?: Node;
   allowedValues?: Value[];
   allowedValuesNode?: Node;
-  private suppliedComputed = false;
-  private suppliedValue?: { value: Value; origin?: Origin };
+  private readonly suppliedCell = new Cell<{ value: Value; origin?: Origin } | undefined>();
   constructor(
     name: string,
     node: Node,
     private readonly supplier: () => { value: Value; origin?: Origin } | undefined,
+    private readonly tpl: () => Tracker,
   ) {
     this.name = name;
     this.node = node;
@@ -144,11 +219,9 @@ class ParamDeclImpl implements ParameterDecl {
     }
   }
   get supplied(): { value: Value; origin?: Origin } | undefined {
-    if (!this.suppliedComputed) {
-      this.suppliedComputed = true;
-      this.suppliedValue = this.supplier();
-    }
-    return this.suppliedValue;
+    return this.suppliedCell.get(this.tpl(), this.supplier, () => ({
+      value: new Unknown(`cycle(parameters('${this.name}'))`, `the value of parameter '${this.name}' depends on itself`),
+    }));
   }
 }
 
@@ -171,16 +244,18 @@ class ScopeImpl implements Scope {
   readonly keyPrefix: string;
   private readonly variableNodes = new Map<string, { name: string; node: Node; copy?: Node }>();
   private readonly functionNodes = new Map<string, { name: string; node: Node }>();
-  private readonly paramMemo = new Memo<Value>();
-  private readonly varMemo = new Memo<Value>();
-  private readonly outputMemo = new Memo<Value>();
-  private subObj?: Value;
-  private rgObj?: Value;
-  private subIdValue?: Value;
-  private rgNameValue?: Value;
+  private readonly paramMemo = new Memo<Value>(() => this.t);
+  private readonly varMemo = new Memo<Value>(() => this.t);
+  private readonly outputMemo = new Memo<Value>(() => this.t);
+  private readonly subObjCell = new Cell<Value>();
+  private readonly rgObjCell = new Cell<Value>();
+  private readonly subIdCell = new Cell<Value>();
+  private readonly rgNameCell = new Cell<Value>();
   /** Resources declared directly in this scope. */
   resources: ResourceImpl[] = [];
+  /** Symbolic names exactly as written, and lower-cased (a fallback when no exact match). */
   bySymbol = new Map<string, ResourceImpl[]>();
+  bySymbolLower = new Map<string, ResourceImpl[]>();
   byLoop = new Map<string, ResourceImpl[]>();
 
   constructor(
@@ -209,7 +284,7 @@ class ScopeImpl implements Scope {
     const supply = opts.supply ?? (() => undefined);
     for (const [name, node] of entries(prop(templateNode, 'parameters'))) {
       if (node.type !== 'object') continue;
-      this.parameters.set(lower(name), new ParamDeclImpl(name, node, () => supply(name)));
+      this.parameters.set(lower(name), new ParamDeclImpl(name, node, () => supply(name), () => this.t));
     }
     for (const [name, node] of entries(prop(templateNode, 'variables'))) {
       if (lower(name) === 'copy' && node.type === 'array') {
@@ -507,55 +582,60 @@ class ScopeImpl implements Scope {
   // -- deployment-scope functions -----------------------------------------------------------
 
   subscriptionId(): Value {
-    if (this.subIdValue === undefined) {
-      const dep = this.deployment;
-      const own = dep?.rawMember('subscriptionId');
-      if (own !== undefined && dep) this.subIdValue = dep.member('subscriptionId');
-      else if (this.parent) this.subIdValue = this.parent.subscriptionId();
-      else this.subIdValue = new Unknown('subscription().subscriptionId', 'the deployment subscription is not known statically');
-    }
-    return this.subIdValue;
+    return this.subIdCell.get(
+      this.t,
+      () => {
+        const dep = this.deployment;
+        if (dep && dep.rawMember('subscriptionId') !== undefined) return dep.member('subscriptionId');
+        if (this.parent) return this.parent.subscriptionId();
+        return new Unknown('subscription().subscriptionId', 'the deployment subscription is not known statically');
+      },
+      () => new Unknown(`${this.keyPrefix}cycle(subscription())`, 'the subscription of the deployment depends on itself'),
+    );
   }
 
   resourceGroupName(): Value {
-    if (this.rgNameValue === undefined) {
-      const dep = this.deployment;
-      const own = dep?.rawMember('resourceGroup');
-      if (own !== undefined && dep) this.rgNameValue = dep.member('resourceGroup');
-      else if (this.parent) this.rgNameValue = this.parent.resourceGroupName();
-      else this.rgNameValue = new Unknown('resourceGroup().name', 'the deployment resource group is not known statically');
-    }
-    return this.rgNameValue;
+    return this.rgNameCell.get(
+      this.t,
+      () => {
+        const dep = this.deployment;
+        if (dep && dep.rawMember('resourceGroup') !== undefined) return dep.member('resourceGroup');
+        if (this.parent) return this.parent.resourceGroupName();
+        return new Unknown('resourceGroup().name', 'the deployment resource group is not known statically');
+      },
+      () => new Unknown(`${this.keyPrefix}cycle(resourceGroup())`, 'the resource group of the deployment depends on itself'),
+    );
   }
 
   subscription(): Value {
-    if (this.subObj === undefined) {
-      if (this.parent && this.deployment?.rawMember('subscriptionId') === undefined) {
-        this.subObj = this.parent.subscription();
-      } else {
+    return this.subObjCell.get(
+      this.t,
+      () => {
+        if (this.parent && this.deployment?.rawMember('subscriptionId') === undefined) return this.parent.subscription();
         const sid = asNameValue(this.subscriptionId(), 'the subscription id');
         const k = this.parent ? `subscription(${keyOf(sid)})` : 'subscription()';
-        this.subObj = {
+        return {
           id: symbolicConcat(['/subscriptions/', sid]),
           subscriptionId: sid,
           tenantId: new Unknown(`${k}.tenantId`, 'the tenant is not known statically'),
           displayName: new Unknown(`${k}.displayName`, 'the subscription name is not known statically'),
         };
-      }
-    }
-    return this.subObj;
+      },
+      () => new Unknown(`${this.keyPrefix}cycle(subscription())`, 'the subscription of the deployment depends on itself'),
+    );
   }
 
   resourceGroup(): Value {
-    if (this.rgObj === undefined) {
-      const inherited = this.parent && this.deployment?.rawMember('resourceGroup') === undefined && this.deployment?.rawMember('subscriptionId') === undefined;
-      if (inherited && this.parent) {
-        this.rgObj = this.parent.resourceGroup();
-      } else {
+    return this.rgObjCell.get(
+      this.t,
+      () => {
+        const dep = this.deployment;
+        const inherited = this.parent && dep?.rawMember('resourceGroup') === undefined && dep?.rawMember('subscriptionId') === undefined;
+        if (inherited && this.parent) return this.parent.resourceGroup();
         const sid = asNameValue(this.subscriptionId(), 'the subscription id');
         const rg = asNameValue(this.resourceGroupName(), 'the resource group name');
         const k = this.parent ? `resourceGroup(${keyOf(rg)})` : 'resourceGroup()';
-        this.rgObj = {
+        return {
           id: symbolicConcat(['/subscriptions/', sid, '/resourceGroups/', rg]),
           name: rg,
           type: 'Microsoft.Resources/resourceGroups',
@@ -564,9 +644,9 @@ class ScopeImpl implements Scope {
           tags: new Unknown(`${k}.tags`, 'the resource group tags are not known statically'),
           properties: { provisioningState: 'Succeeded' },
         };
-      }
-    }
-    return this.rgObj;
+      },
+      () => new Unknown(`${this.keyPrefix}cycle(resourceGroup())`, 'the resource group of the deployment depends on itself'),
+    );
   }
 
   /** Prefix of resource ids in this scope ("/subscriptions/{s}/resourceGroups/{rg}"). */
@@ -600,11 +680,11 @@ class ScopeImpl implements Scope {
   /** Symbolic-name or name lookup local to this scope (for reference(), dependsOn). */
   findLocal(v: Value): ResourceImpl[] | undefined {
     if (typeof v !== 'string') return undefined;
-    const bySym = this.bySymbol.get(v) ?? this.bySymbol.get(lower(v));
+    const bySym = this.bySymbol.get(v) ?? this.bySymbolLower.get(lower(v));
     if (bySym) return bySym;
     const m = /^(.*)\[(\d+)\]$/.exec(v);
     if (m) {
-      const all = this.bySymbol.get(m[1]) ?? this.bySymbol.get(lower(m[1]));
+      const all = this.bySymbol.get(m[1]) ?? this.bySymbolLower.get(lower(m[1]));
       const r = all?.[Number(m[2])];
       if (r) return [r];
     }
@@ -724,15 +804,14 @@ class ResourceImpl implements Resource {
   /** Inline subnet pseudo-resource: its name segment, properties and element. */
   inlineData?: { name: Value; element: ValueObject };
   order = 0;
-  private _name?: Value;
-  private _id?: Value;
-  private _condition?: Value;
-  private _parent?: ResourceImpl | null;
-  private _props?: Value;
-  private _propsBusy = false;
+  private readonly nameCell = new Cell<Value>();
+  private readonly idCell = new Cell<Value>();
+  private readonly conditionCell = new Cell<Value>();
+  private readonly propsCell = new Cell<Value>();
+  private readonly parentCell = new Cell<ResourceImpl | undefined>();
   private _deps?: ResourceImpl[];
   private _segments?: Value[];
-  private readonly members = new Map<string, Value>();
+  private readonly members = new Map<string, Cell<Value>>();
 
   constructor(
     readonly t: TemplateImpl,
@@ -752,56 +831,53 @@ class ResourceImpl implements Resource {
     this.existing = !!ex && ex.type === 'boolean' && ex.value === true;
   }
 
+  private cycle(what: string): Unknown {
+    return new Unknown(`${this.scope.keyPrefix}cycle(${what} of ${this.type})`, `the ${what} of this ${this.type} resource depends on itself`);
+  }
+
   get name(): Value {
-    if (this._name === undefined) {
-      this._name = null;
-      let v: Value;
-      if (this.inlineData) {
-        const p = this.explicitParent!;
-        v = symbolicConcat([asNameValue(p.name, 'the VNet name'), '/', asNameValue(this.inlineData.name, 'the subnet name')]);
-      } else {
+    return this.nameCell.get(
+      this.t,
+      () => {
+        if (this.inlineData) {
+          const p = this.explicitParent!;
+          return symbolicConcat([asNameValue(p.name, 'the VNet name'), '/', asNameValue(this.inlineData.name, 'the subnet name')]);
+        }
         const nn = prop(this.node, 'name');
         const own = nn ? this.evalMember(nn) : new Unknown(`${this.scope.keyPrefix}noname`, 'the resource has no name');
         const p = this.explicitParent;
         if (p && this.composedFromParent) {
-          v = symbolicConcat([asNameValue(p.name, 'the parent name'), '/', asNameValue(own, 'the resource name')]);
-        } else {
-          v = asNameValue(own, 'the resource name');
+          return symbolicConcat([asNameValue(p.name, 'the parent name'), '/', asNameValue(own, 'the resource name')]);
         }
-      }
-      this._name = v;
-    }
-    return this._name;
+        return asNameValue(own, 'the resource name');
+      },
+      () => this.cycle('name'),
+    );
   }
-  set name(v: Value) {
-    this._name = v;
+  set name(_v: Value) {
+    /* computed */
   }
 
   /** True when type and name of this nested child were composed from the parent's. */
   composedFromParent = false;
 
   nameSegments(): Value[] {
-    if (!this._segments) this._segments = nameSegments(this.name);
-    return this._segments;
+    if (this._segments) return this._segments;
+    const segs = nameSegments(this.name);
+    if (this.nameCell.done) this._segments = segs;
+    return segs;
   }
 
-  private _sub?: Value;
-  private _rg?: Value | null;
   subscriptionIdValue(): Value {
-    if (this._sub === undefined) {
-      this._sub = this.rawMember('subscriptionId') !== undefined ? this.member('subscriptionId') : this.scope.subscriptionId();
-    }
-    return this._sub;
+    return this.rawMember('subscriptionId') !== undefined ? this.member('subscriptionId') : this.scope.subscriptionId();
   }
   resourceGroupValue(): Value | undefined {
-    if (this._rg === undefined) {
-      if (this.rawMember('resourceGroup') !== undefined) this._rg = this.member('resourceGroup');
-      else if (this.scope.level !== 'resourceGroup') this._rg = null;
-      else this._rg = this.scope.resourceGroupName();
-      // a literal null resource group is stored as the JS null sentinel only when absent
-      if (this._rg === null && this.rawMember('resourceGroup') !== undefined) this._rg = new Unknown('invalid-rg', 'the resource group is null');
+    if (this.rawMember('resourceGroup') !== undefined) {
+      const v = this.member('resourceGroup');
+      return v === null ? new Unknown('invalid-rg', 'the resource group is null') : v;
     }
-    return this._rg === null ? undefined : this._rg;
+    if (this.scope.level !== 'resourceGroup') return undefined;
+    return this.scope.resourceGroupName();
   }
 
   isDeployment(): boolean {
@@ -809,14 +885,10 @@ class ResourceImpl implements Resource {
   }
 
   get id(): Value {
-    if (this._id === undefined) {
-      this._id = null;
-      this._id = this.computeId();
-    }
-    return this._id;
+    return this.idCell.get(this.t, () => this.computeId(), () => this.cycle('id'));
   }
-  set id(v: Value) {
-    this._id = v;
+  set id(_v: Value) {
+    /* computed */
   }
 
   private computeId(): Value {
@@ -838,30 +910,29 @@ class ResourceImpl implements Resource {
   }
 
   get parent(): Resource | undefined {
-    if (this._parent === undefined) {
-      this._parent = null;
-      this._parent = this.explicitParent ?? this.t.findParent(this) ?? null;
-    }
-    return this._parent ?? undefined;
+    if (this.explicitParent) return this.explicitParent;
+    return this.parentCell.get(this.t, () => this.t.findParent(this), () => undefined);
   }
   set parent(_v: Resource | undefined) {
     /* read-only in practice */
   }
 
   get condition(): Value {
-    if (this._condition === undefined) {
-      this._condition = true;
-      let v: Value = true;
-      const cn = this.inlineData ? undefined : prop(this.node, 'condition');
-      if (cn) v = this.evalMember(cn);
-      const p = this.explicitParent;
-      if (v === true && p) v = p.condition;
-      this._condition = v;
-    }
-    return this._condition;
+    return this.conditionCell.get(
+      this.t,
+      () => {
+        let v: Value = true;
+        const cn = this.inlineData ? undefined : prop(this.node, 'condition');
+        if (cn) v = this.evalMember(cn);
+        const p = this.explicitParent;
+        if (v === true && p) v = p.condition;
+        return v;
+      },
+      () => this.cycle('condition'),
+    );
   }
-  set condition(v: Value) {
-    this._condition = v;
+  set condition(_v: Value) {
+    /* computed */
   }
 
   private evalMember(node: Node): Value {
@@ -880,23 +951,23 @@ class ResourceImpl implements Resource {
 
   member(name: string): Value {
     const l = lower(name);
-    if (this.members.has(l)) return this.members.get(l)!;
-    let v: Value = null;
-    if (this.inlineData) {
-      const el = this.inlineData.element;
-      const key = Object.keys(el).find((k) => lower(k) === l);
-      v = key !== undefined ? el[key] : null;
-      if (l === 'name') v = this.inlineData.name;
-    } else {
-      const n = prop(this.node, name);
-      if (l === 'properties') v = this.propsValue();
-      else if (n) {
-        this.members.set(l, new Unknown(`${this.scope.keyPrefix}cycle(member ${name})`, `the member '${name}' depends on itself`));
-        v = this.evalMember(n);
-      }
-    }
-    this.members.set(l, v);
-    return v;
+    if (l === 'properties') return this.propsValue();
+    let c = this.members.get(l);
+    if (!c) this.members.set(l, (c = new Cell<Value>()));
+    return c.get(
+      this.t,
+      () => {
+        if (this.inlineData) {
+          if (l === 'name') return this.inlineData.name;
+          const el = this.inlineData.element;
+          const key = Object.keys(el).find((k) => lower(k) === l);
+          return key !== undefined ? el[key] : null;
+        }
+        const n = this.rawMember(name);
+        return n ? this.evalMember(n) : null;
+      },
+      () => this.cycle(`member '${name}'`),
+    );
   }
 
   location(): Value {
@@ -909,50 +980,44 @@ class ResourceImpl implements Resource {
   }
 
   propsValue(): Value {
-    if (this._props !== undefined) return this._props;
-    if (this.inlineData) {
-      const p = Object.keys(this.inlineData.element).find((k) => lower(k) === 'properties');
-      const v = p !== undefined ? this.inlineData.element[p] : {};
-      this._props = v;
-      return v;
-    }
-    if (this._propsBusy) return new Unknown(`${this.scope.keyPrefix}cycle(properties)`, 'the resource properties depend on themselves');
-    this._propsBusy = true;
-    try {
-      const pn = prop(this.node, 'properties');
-      let v: Value;
-      if (pn && pn.type === 'object' && this.isDeployment()) {
-        // The inline template is not evaluated in this scope (its expressions belong to the
-        // inner scope): it is exposed lazily as literal JSON.
-        const o: ValueObject = {};
-        this.t.setOrigin(o, { file: this.scope.file.file, node: pn, literal: true });
-        for (const [k, n] of entries(pn)) {
-          if (lower(k) === 'template') {
-            let cached: Value | undefined;
-            Object.defineProperty(o, k, {
-              enumerable: true,
-              configurable: true,
-              get: () => (cached === undefined ? (cached = literalValue(n)) : cached),
-            });
-          } else {
-            setProp(o, k, this.evalMember(n));
-          }
-        }
-        v = o;
-      } else {
-        v = pn ? this.evalMember(pn) : {};
-      }
-      this._props = v;
-      return v;
-    } finally {
-      this._propsBusy = false;
-    }
+    return this.propsCell.get(this.t, () => this.computeProps(), () => this.cycle('properties'));
   }
 
+  private computeProps(): Value {
+    if (this.inlineData) {
+      const p = Object.keys(this.inlineData.element).find((k) => lower(k) === 'properties');
+      return p !== undefined ? this.inlineData.element[p] : {};
+    }
+    const pn = prop(this.node, 'properties');
+    if (pn && pn.type === 'object' && this.isDeployment()) {
+      // The inline template is not evaluated in this scope (its expressions belong to the
+      // inner scope): it is exposed lazily as literal JSON.
+      const o: ValueObject = {};
+      this.t.setOrigin(o, { file: this.scope.file.file, node: pn, literal: true });
+      for (const [k, n] of entries(pn)) {
+        if (lower(k) === 'template') {
+          let cached: Value | undefined;
+          Object.defineProperty(o, k, {
+            enumerable: true,
+            configurable: true,
+            get: () => (cached === undefined ? (cached = literalValue(n)) : cached),
+          });
+        } else {
+          setProp(o, k, this.evalMember(n));
+        }
+      }
+      return o;
+    }
+    return pn ? this.evalMember(pn) : {};
+  }
+
+  private _propsFallback?: ValueObject;
   properties(): ValueObject {
     const v = this.propsValue();
     if (isObject(v)) return v;
+    if (this._propsFallback && this.propsCell.done) return this._propsFallback;
     const o: ValueObject = {};
+    this._propsFallback = o;
     this.t.setOrigin(o, { file: this.scope.file.file, node: prop(this.node, 'properties') ?? this.node, literal: false, via: 'not an object' });
     return o;
   }
@@ -1055,7 +1120,13 @@ class TemplateImpl implements Template {
   private readonly keyOrigins = new WeakMap<object, Map<string, Origin>>();
   private readonly opts: BuildOptions;
   private built = false;
-  private building = false;
+  /** True while the resource list is being built (lookups may miss later resources). */
+  building = false;
+  /** Alive while building: values that depend on a failed lookup during the build are provisional. */
+  private buildFrame?: Frame;
+  /** Memoization tracker (see Cell). */
+  log: Frame[] = [];
+  depth = 0;
   private all: ResourceImpl[] = [];
   private byType = new Map<string, ResourceImpl[]>();
   private resourceCapHit = false;
@@ -1223,6 +1294,7 @@ class TemplateImpl implements Template {
   private ensureResources(): void {
     if (this.built || this.building) return;
     this.building = true;
+    this.buildFrame = new Frame(this.depth);
     try {
       this.collectScope(this.root);
       // phase 2: inline subnets of every VNet, placed right after their VNet
@@ -1244,6 +1316,7 @@ class TemplateImpl implements Template {
     } finally {
       this.building = false;
       this.built = true;
+      if (this.buildFrame) this.buildFrame.alive = false;
     }
   }
 
@@ -1349,11 +1422,9 @@ class TemplateImpl implements Template {
         let l = scope.bySymbol.get(sym);
         if (!l) scope.bySymbol.set(sym, (l = []));
         l.push(r);
-        if (sym !== lower(sym)) {
-          let ll = scope.bySymbol.get(lower(sym));
-          if (!ll) scope.bySymbol.set(lower(sym), (ll = []));
-          ll.push(r);
-        }
+        let ll = scope.bySymbolLower.get(lower(sym));
+        if (!ll) scope.bySymbolLower.set(lower(sym), (ll = []));
+        ll.push(r);
       }
       // nested child resources
       const children = prop(node, 'resources');
@@ -1563,7 +1634,18 @@ class TemplateImpl implements Template {
     }
   }
 
+  /** A lookup failed: while building, it may have missed a resource declared later. */
+  private taintBuild(): void {
+    if (this.building && this.buildFrame) this.log.push(this.buildFrame);
+  }
+
   resolveIn(id: Value, scope: ScopeImpl, expectedType?: string): ResolveResult {
+    const r = this.resolveIn0(id, scope, expectedType);
+    if (r.kind !== 'resource') this.taintBuild();
+    return r;
+  }
+
+  private resolveIn0(id: Value, scope: ScopeImpl, expectedType?: string): ResolveResult {
     this.ensureResources();
     if (isObject(id)) {
       const k = Object.keys(id).find((x) => lower(x) === 'id');
@@ -1738,17 +1820,23 @@ class TemplateImpl implements Template {
     if (typeof target === 'string') {
       const local = scope.findLocal(target);
       if (local && local.length > 0) return local[0];
+      if (!target.startsWith('/')) {
+        const named = this.byNameIn(scope.resources, target);
+        if (named.length > 0) return named[0];
+      }
     }
     if (typeof target !== 'string' && !isUnknown(target)) return undefined;
-    if (isUnknown(target) && !target.parts) return this.byName(scope, target)[0];
+    // an opaque unknown can only be a name, resolved within the deployment (as ARM does)
+    if (isUnknown(target) && !target.parts) return this.byNameIn(scope.resources, target)[0];
     const r = this.resolveIn(target, scope);
     if (r.kind === 'resource') return r.resource as ResourceImpl;
-    if (isUnknown(target)) return this.byName(scope, target)[0];
+    if (isUnknown(target)) return this.byNameIn(scope.resources, target)[0];
     return undefined;
   }
 
   reference(scope: ScopeImpl, target: Value, full: boolean): Value {
     const r = this.target(scope, target);
+    if (!r) this.taintBuild();
     const key = `reference(${keyOf(target)}${full ? ",'Full'" : ''})`;
     if (!r) return new Unknown(key, `reference(${shortText(keyOf(target), 100)}) names a resource outside the template`);
     return scope.guarded(`reference to ${typeof r.name === 'string' ? r.name : r.type}`, () => r.referenceValue(full));
@@ -1756,6 +1844,7 @@ class TemplateImpl implements Template {
 
   resourceInfo(scope: ScopeImpl, symbolicName: string): Value {
     const r = this.target(scope, symbolicName);
+    if (!r) this.taintBuild();
     if (!r) return new Unknown(`resourceInfo(${keyOf(symbolicName)})`, `'${symbolicName}' is not a resource of the template`);
     const o: ValueObject = { id: r.id, name: r.name, type: r.type, apiVersion: r.apiVersion ?? null };
     if (r.rawMember('location')) o.location = r.location();

@@ -5,6 +5,7 @@
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { SourceFile } from './model';
+import { fastParseTree } from './fast-parse';
 
 /** Documents nested deeper than this are refused (the parser and evaluator recurse per level). */
 export const MAX_NESTING = 400;
@@ -93,7 +94,8 @@ function parseUncached(file: string, text: string): ParsedSource {
   }
   let root: Node | undefined;
   try {
-    root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+    // well-formed text: the same tree, built faster; otherwise jsonc-parser (errors, recovery)
+    root = fastParseTree(text) ?? parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   } catch (e) {
     root = undefined;
   }

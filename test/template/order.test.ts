@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildTemplate } from '../../server/src/template/builder';
+import type { Template } from '../../server/src/template/model';
+import { isUnknown } from '../../server/src/expressions/value';
+import { corpusDir, fixtureDir, inline, readFile, show } from './helpers';
+
+/** Everything a consumer reads, as text, visiting resources in the given order. */
+function snapshot(t: Template, reverse: boolean): string[] {
+  const rs = t.resources.slice();
+  const order = reverse ? rs.slice().reverse() : rs;
+  const seen = new Map<number, string>();
+  for (const r of order) {
+    const i = rs.indexOf(r);
+    seen.set(i, [r.type, show(r.name), show(r.id), show(r.condition), show(r.properties()), show(r.location()), r.dependsOn().length].join(' | '));
+  }
+  return rs.map((_r, i) => seen.get(i)!);
+}
+
+const fixtures = ['array-forms.jsonc', 'symbolic.json', 'copy-loops.json', 'nested.json', 'variables-functions.json', 'quickstart-nsg.json', 'linked/main.json'];
+const corpusFiles = [
+  'Azure-Samples__AI-Gateway/labs/foundry-e2e-private/main.json',
+  'Azure__azure-quickstart-templates/quickstarts/microsoft.cdn/front-door-standard-premium-api-management-external/azuredeploy.json',
+  'Azure__apim-landing-zone-accelerator/reference-implementations/AppGW-IAPIM-Func/azure-resource-manager/apim-arm.json',
+].map((f) => path.join(corpusDir, 'files', f));
+
+function build(file: string): Template {
+  return buildTemplate({ file, text: fs.readFileSync(file, 'utf8'), readFile });
+}
+
+test('results do not depend on the order in which resources are evaluated (fixtures)', () => {
+  for (const f of fixtures) {
+    const file = path.join(fixtureDir, f);
+    assert.deepEqual(snapshot(build(file), true), snapshot(build(file), false), f);
+  }
+});
+
+test('results do not depend on the order of evaluation (corpus templates with modules)', { skip: !fs.existsSync(corpusDir) && 'shared corpus absent (../shared/corpus)' }, () => {
+  for (const f of corpusFiles) {
+    if (!fs.existsSync(f)) continue;
+    const a = snapshot(build(f), true);
+    const b = snapshot(build(f), false);
+    assert.deepEqual(a, b, f);
+    assert.ok(!a.some((l) => /depends on itself/.test(l)), `no false cycle in ${f}`);
+  }
+});
+
+test('a lookup that fails while the resource list is built does not poison later results', () => {
+  const t = inline({
+    variables: { x: "[reference('later').outputs.arr.value]" },
+    resources: [
+      { type: 'Microsoft.Network/virtualNetworks', name: "[concat('v', copyIndex())]", copy: { name: 'l', count: "[length(variables('x'))]" }, properties: {} },
+      {
+        type: 'Microsoft.Resources/deployments',
+        name: 'later',
+        properties: { expressionEvaluationOptions: { scope: 'inner' }, template: { resources: [], outputs: { arr: { type: 'array', value: [1, 2] } } } },
+      },
+    ],
+  });
+  const vnets = t.resourcesOfType('Microsoft.Network/virtualNetworks');
+  assert.equal(vnets.length, 1, 'the count was not known while building: one representative instance');
+  assert.equal(vnets[0].copyCountUnknown, true);
+  assert.deepEqual(t.root.variableValue('x'), [1, 2], 'the variable is recomputed once the build is complete');
+});
+
+test('values computed while a cycle is cut are recomputed once the cycle root completes', () => {
+  const t = inline({
+    variables: { a: "[variables('b')]", b: "[concat(variables('a'), variables('c'))]", c: 'c-value' },
+    resources: [],
+  });
+  const a = t.root.variableValue('a');
+  assert.ok(isUnknown(a));
+  assert.equal(t.root.variableValue('c'), 'c-value');
+  // b evaluated on its own: the cycle now closes at b
+  assert.ok(isUnknown(t.root.variableValue('b')));
+});
