@@ -108,9 +108,17 @@ function specFor(row: RequirementRow, fr: FixRule, priority: number, names: Set<
 
 /**
  * Builds the edit that inserts Allow rules for the given blocked verdicts into the NSG, where the
- * template keeps its rules; or says why no fix is offered.
+ * template keeps its rules; or says why no fix is offered. When only some of the rules have a free
+ * priority below their deny, the fix inserts those and `noFixReason` says why the others cannot be.
  */
-export function insertAllowRules(template: Template, a: LocationNsgAnalysis, verdicts: RowVerdict[], id: string, title: string, isPreferred: boolean): RuleInsertion {
+export function insertAllowRules(
+  template: Template,
+  a: LocationNsgAnalysis,
+  verdicts: RowVerdict[],
+  id: string,
+  titleOf: string | ((rulesInserted: number) => string),
+  isPreferred: boolean,
+): RuleInsertion {
   const col = a.collection;
   const opaque = col.rules.find((r) => r.kind === 'opaque');
   if (!col.securityRulesLiteral && col.securityRulesOrigin && !col.usesChildResources) {
@@ -126,13 +134,21 @@ export function insertAllowRules(template: Template, a: LocationNsgAnalysis, ver
     requests.push({ direction: v.direction, below: decidingBound(v), row: v.row, fr });
   }
   if (requests.length === 0) return { noFixReason: 'this requirement has no rule to insert' };
-  const priorities = choosePriorities(knownPriorities(col.rules), requests.map((r) => ({ direction: r.direction, below: r.below })));
-  const missing = requests.findIndex((_, i) => priorities[i] === undefined);
-  if (missing >= 0) {
-    return { noFixReason: `no free priority exists below ${requests[missing].below} in the ${requests[missing].direction.toLowerCase()} direction, so an Allow rule cannot be placed before the deny` };
-  }
+  const allPriorities = choosePriorities(knownPriorities(col.rules), requests.map((r) => ({ direction: r.direction, below: r.below })));
+  const missing = requests.findIndex((_, i) => allPriorities[i] === undefined);
+  const missingReason =
+    missing >= 0
+      ? `no free priority exists below ${requests[missing].below} in the ${requests[missing].direction.toLowerCase()} direction, so an Allow rule cannot be placed before the deny`
+      : undefined;
+  // The rules that can be placed are still inserted (e.g. the outbound half of an inbound and
+  // outbound row whose inbound deny sits at 100): the finding stays, saying why the rest cannot be.
+  const placeable = requests.filter((_, i) => allPriorities[i] !== undefined);
+  if (placeable.length === 0) return { noFixReason: missingReason };
+  const priorities = allPriorities.filter((p) => p !== undefined);
+  const base = typeof titleOf === 'string' ? titleOf : titleOf(placeable.length);
+  const title = missingReason ? `${base} (partly: ${missingReason})` : base;
   const names = new Set(col.rules.map((r) => r.name.toLowerCase()));
-  const specs = requests.map((r, i) => specFor(r.row, r.fr, priorities[i]!, names));
+  const specs = placeable.map((r, i) => specFor(r.row, r.fr, priorities[i]!, names));
   const nsgFile = a.nsg.scope.file;
   let edits;
   if (col.usesChildResources && !col.securityRulesLiteral) {
@@ -146,7 +162,7 @@ export function insertAllowRules(template: Template, a: LocationNsgAnalysis, ver
     edits = insertNsgRules(nsgFile.text, nsgFile.file, [...getNodePath(a.nsg.node), 'properties', 'securityRules'], specs);
   }
   if (!edits) return { noFixReason: 'the NSG could not be edited safely in this text' };
-  return { fix: { id, title, isPreferred, edits } };
+  return { fix: { id, title, isPreferred, edits }, ...(missingReason ? { noFixReason: missingReason } : {}) };
 }
 
 function armArg(name: string): string {
@@ -181,7 +197,7 @@ export function nsgBlockFindings(ctx: RuleContext, cls: 'required' | 'optional')
       a,
       blockedAll,
       'add-all-apim-rules',
-      `Add all ${blockedAll.length} missing API Management rules to NSG '${displayName(a.nsg)}'`,
+      (n) => (n === blockedAll.length ? `Add all ${n} missing API Management rules to NSG '${displayName(a.nsg)}'` : `Add ${n} of the ${blockedAll.length} missing API Management rules to NSG '${displayName(a.nsg)}'`),
       false,
     );
     for (const [row, verdicts] of byRow) {
