@@ -103,7 +103,8 @@ test('VS Code integration tests (packaged .vsix in code-server)', { skip: reason
     return;
   }
   for (const res of r.results.tests) {
-    await t.test(res.name, { skip: res.skip || false }, () => {
+    await t.test(res.name, { skip: res.skip || false }, (st) => {
+      st.diagnostic(`${res.ms} ms in the extension host`);
       if (!res.ok) throw new Error(res.error || 'failed');
     });
   }
