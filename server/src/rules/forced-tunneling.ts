@@ -13,6 +13,7 @@ import type { SubnetInfo } from '../network/chain-model';
 import { evaluateRouteTable, type RouteTableVerdict } from '../network/routes';
 import { inVnetMode, locationOfOrigin, makeFinding, relatedToService, resourceLabel, resourceLocation, serviceLabel } from './util';
 import { isObject, type Value } from '../expressions/value';
+import { armArg } from './nsg-analysis';
 import { setRouteNextHop, addRoute, addRouteResource, apiManagementInternetRoute, setServiceEndpoints } from '../fixes';
 
 export const REQUIRED_ENDPOINTS = ['Microsoft.Sql', 'Microsoft.Storage', 'Microsoft.EventHub', 'Microsoft.KeyVault'];
@@ -45,11 +46,6 @@ export function addApimRouteEdits(ctx: RuleContext, v: RouteTableVerdict): TextE
   }
   void ctx;
   return undefined;
-}
-
-export function armArg(name: string): string {
-  const m = /^\[(?!\[)([\s\S]*)\]$/.exec(name);
-  return m ? m[1].trim() : `'${name.replace(/'/g, "''")}'`;
 }
 
 export const forcedTunneling: Rule = {

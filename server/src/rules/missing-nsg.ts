@@ -6,29 +6,16 @@ import type { RuleContext } from './context';
 import type { Resource } from '../template/model';
 import { inVnetMode, isV2Tier, makeFinding, modeOf, relatedToService, resourceLocation, serviceLabel, tierName } from './util';
 import { rowsFor, type RequirementRow } from '../requirements';
-import { createNsgWithRulesAndAssociate, choosePriorities, ruleNameFromPurpose, type NsgRuleSpec } from '../fixes';
+import { createNsgWithRulesAndAssociate, choosePriorities, MAX_PRIORITY, MIN_PRIORITY, type NsgRuleSpec } from '../fixes';
+import { specFor } from './nsg-analysis';
 import { splitName } from '../network/chain';
 
 /** Allow rules for every required row (one per direction), priorities 100, 110, ... per direction. */
 export function requiredRuleSpecs(rows: RequirementRow[]): NsgRuleSpec[] {
   const wanted = rows.filter((r) => r.class === 'required').flatMap((row) => row.fixRules.map((fr) => ({ row, fr })));
-  const priorities = choosePriorities([], wanted.map((w) => ({ direction: w.fr.direction, below: 4097 })));
+  const priorities = choosePriorities([], wanted.map((w) => ({ direction: w.fr.direction, below: MAX_PRIORITY + 1 })));
   const names = new Set<string>();
-  return wanted.map(({ row, fr }, i) => {
-    const name = ruleNameFromPurpose(row.purpose, fr.direction, names);
-    names.add(name.toLowerCase());
-    return {
-      name,
-      priority: priorities[i] ?? 100 + i * 10,
-      direction: fr.direction,
-      protocol: fr.protocol,
-      sourcePortRange: fr.sourcePortRange,
-      ...(fr.destinationPortRanges ? { destinationPortRanges: fr.destinationPortRanges } : { destinationPortRange: fr.destinationPortRange }),
-      sourceAddressPrefix: fr.sourceAddressPrefix,
-      destinationAddressPrefix: fr.destinationAddressPrefix,
-      description: `API Management (${row.profile} row ${row.row}): ${row.purpose}`,
-    };
-  });
+  return wanted.map(({ row, fr }, i) => specFor(row, fr, priorities[i] ?? MIN_PRIORITY + i * 10, names));
 }
 
 export const missingNsg: Rule = {

@@ -90,7 +90,8 @@ export interface RuleInsertion {
   noFixReason?: string;
 }
 
-function specFor(row: RequirementRow, fr: FixRule, priority: number, names: Set<string>): NsgRuleSpec {
+/** The Allow rule a fix inserts for one direction of a row, with a name unique among `names` (updated). */
+export function specFor(row: RequirementRow, fr: FixRule, priority: number, names: Set<string>): NsgRuleSpec {
   const name = ruleNameFromPurpose(row.purpose, fr.direction, names);
   names.add(name.toLowerCase());
   return {
@@ -165,7 +166,8 @@ export function insertAllowRules(
   return { fix: { id, title, isPreferred, edits }, ...(missingReason ? { noFixReason: missingReason } : {}) };
 }
 
-function armArg(name: string): string {
+/** A resource name as an ARM function argument: the inner expression of "[...]", else a quoted literal. */
+export function armArg(name: string): string {
   const m = /^\[(?!\[)([\s\S]*)\]$/.exec(name);
   return m ? m[1].trim() : `'${name.replace(/'/g, "''")}'`;
 }
