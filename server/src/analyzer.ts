@@ -4,7 +4,7 @@
  */
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { Finding, Severity, SeveritySetting } from './findings';
-import type { ApimVnetConfig, Platform } from './config/types';
+import { DEFAULT_MAX_FILE_SIZE, type ApimVnetConfig, type Platform } from './config/types';
 import type { Template } from './template/model';
 import type { ApimService } from './network/chain-model';
 import { buildTemplate } from './template/builder';
@@ -67,8 +67,29 @@ export function analyze(opts: AnalyzeOptions): AnalysisResult {
   }
 }
 
+/**
+ * The finding for a file over the size limit (`maxFileSize`), shared by the fronts, which check the
+ * size before reading the text (the CLI from the file system, the server from the document).
+ */
+export function fileSkippedFinding(file: string, size: number, maxSize: number): Finding {
+  return {
+    ruleId: 'file-skipped',
+    severity: 'warning',
+    message: `File not analyzed: it is ${size} bytes, over the limit of ${maxSize} bytes ("maxFileSize" in .apim-vnet.json, or the apimVnet.maxFileSize setting).`,
+    location: { file, range: { offset: 0, length: 0 } },
+    related: [],
+    fixes: [],
+  };
+}
+
 function analyzeUnsafe(opts: AnalyzeOptions): AnalysisResult {
   const config = opts.config ?? {};
+  const maxSize = config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  // Cheap bound first (UTF-8 takes at least one byte per UTF-16 unit), exact size only near it.
+  if (opts.text.length > maxSize / 3) {
+    const size = Buffer.byteLength(opts.text, 'utf8');
+    if (size > maxSize) return { kind: 'other', findings: applyConfig([fileSkippedFinding(opts.file, size, maxSize)], config, opts.file, '') };
+  }
   const findings: Finding[] = [];
   // Cheap path: a document that mentions no APIM service and links no template can only yield
   // invalid-json; when it is strict JSON (JSON.parse, ~10× faster than a tree) it has no syntax

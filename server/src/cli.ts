@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyze, type AnalysisResult } from './analyzer';
+import { analyze, fileSkippedFinding, type AnalysisResult } from './analyzer';
 import type { Finding } from './findings';
 import type { ApimVnetConfig } from './config/types';
 import { DEFAULT_MAX_FILE_SIZE } from './config/types';
@@ -251,16 +251,7 @@ function run(argv: readonly string[], io: CliIo): number {
           kind: 'skipped',
           invalidJson: false,
           findings: applySeverityOverrides(
-            [
-              {
-                ruleId: 'file-skipped',
-                severity: 'warning',
-                message: `File not analyzed: ${size} bytes is over the ${max}-byte limit (maxFileSize in .apim-vnet.json).`,
-                location: { file: cand.path, range: { offset: 0, length: 0 } },
-                related: [],
-                fixes: [],
-              },
-            ],
+            [fileSkippedFinding(cand.path, size, max)],
             config.rules,
           ).filter((f) => !opts.quiet || f.severity === 'error'),
         });

@@ -17,3 +17,11 @@ test('an APIM service without VNet has no finding', () => {
   const got = run(template([apim({ sku: 'Basic' })]));
   assert.deepEqual(got, []);
 });
+
+test('analyze() skips a text over maxFileSize with one file-skipped warning that says why', () => {
+  const text = goodStv2();
+  const got = run(text, { maxFileSize: 1000 });
+  assert.deepEqual(got.map((f) => [f.ruleId, f.severity]), [['file-skipped', 'warning']]);
+  assert.match(got[0].message, /over the limit of 1000 bytes/);
+  assert.deepEqual(run(text, { maxFileSize: 1_000_000 }), []);
+});

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver';
-import { analyze, type AnalysisResult } from '../analyzer';
+import { analyze, fileSkippedFinding, type AnalysisResult } from '../analyzer';
 import type { ApimVnetConfig } from '../config/types';
 import { DEFAULT_MAX_FILE_SIZE } from '../config/types';
 import { fileKeyForUri, pathToUri, uriToPath } from './uri';
@@ -142,17 +142,5 @@ export function analyzeText(
 
 /** The `file-skipped` analysis of a document over the size limit (not parsed at all). */
 function skipped(fileKey: string, size: number, maxSize: number): AnalysisResult {
-  return {
-    kind: 'other',
-    findings: [
-      {
-        ruleId: 'file-skipped',
-        severity: 'warning',
-        message: `Not analyzed: the file is ${size} bytes, over the configured limit of ${maxSize} bytes (setting apimVnet.maxFileSize / "maxFileSize" in .apim-vnet.json).`,
-        location: { file: fileKey, range: { offset: 0, length: 1 } },
-        related: [],
-        fixes: [],
-      },
-    ],
-  };
+  return { kind: 'other', findings: [fileSkippedFinding(fileKey, size, maxSize)] };
 }
