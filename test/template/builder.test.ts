@@ -324,6 +324,29 @@ describe('nested deployments', () => {
     assert.equal(subnet.parent?.name, 'myvnet');
   });
 
+  test('a nullable (languageVersion 2.0) parameter not passed to a module is null; at the root it is unknown', () => {
+    const t2 = inline({
+      languageVersion: '2.0',
+      parameters: { rootOpt: { type: 'array', nullable: true } },
+      resources: {
+        mod: {
+          type: 'Microsoft.Resources/deployments',
+          name: 'mod',
+          properties: {
+            expressionEvaluationOptions: { scope: 'inner' },
+            template: {
+              languageVersion: '2.0',
+              parameters: { opt: { type: 'array', nullable: true } },
+              resources: { rt: { type: 'Microsoft.Network/routeTables', name: "[format('rt{0}', copyIndex())]", copy: { name: 'l', count: "[length(coalesce(parameters('opt'), createArray()))]" } } },
+            },
+          },
+        },
+      },
+    });
+    assert.equal(t2.resourcesOfType('Microsoft.Network/routeTables').length, 0);
+    assert.ok(isUnknown(t2.root.parameterValue('rootOpt')));
+  });
+
   test('dependsOn names and resourceIds of deployments', () => {
     assert.deepEqual(byName(t, 'apim-nested').dependsOn(), [byName(t, 'network'), byName(t, 'outerScoped')]);
   });

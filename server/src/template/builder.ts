@@ -201,6 +201,8 @@ class ParamDeclImpl implements ParameterDecl {
   defaultValueNode?: Node;
   allowedValues?: Value[];
   allowedValuesNode?: Node;
+  /** languageVersion 2.0 `nullable: true`. */
+  nullable: boolean;
   private readonly suppliedCell = new Cell<{ value: Value; origin?: Origin } | undefined>();
   constructor(
     name: string,
@@ -212,6 +214,8 @@ class ParamDeclImpl implements ParameterDecl {
     this.node = node;
     this.type = str(prop(node, 'type'));
     this.defaultValueNode = prop(node, 'defaultValue');
+    const nl = prop(node, 'nullable');
+    this.nullable = !!nl && nl.type === 'boolean' && nl.value === true;
     const av = prop(node, 'allowedValues');
     if (av && av.type === 'array') {
       this.allowedValuesNode = av;
@@ -454,6 +458,8 @@ class ScopeImpl implements Scope {
           const sup = decl.supplied;
           if (sup) return sup.value;
           if (decl.defaultValueNode) return this.evalNode(decl.defaultValueNode, {}, 0);
+          // languageVersion 2.0: a nullable parameter that the parent deployment does not pass is null
+          if (this.parent && !this.outer && (decl as ParamDeclImpl).nullable) return null;
           return new Unknown(
             `${this.keyPrefix}parameters('${decl.name}')`,
             `parameter '${decl.name}' has no value`,

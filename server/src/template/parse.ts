@@ -79,6 +79,10 @@ export function parseSource(file: string, text: string): ParsedSource {
 
 function parseUncached(file: string, text: string): ParsedSource {
   const parseErrors: ParseError[] = [];
+  // well-formed text within MAX_NESTING: the same tree as parseTree, built faster (no depth scan
+  // needed: the fast parser gives up beyond MAX_NESTING); otherwise the checks and jsonc-parser below
+  const fast = fastParseTree(text, MAX_NESTING);
+  if (fast) return { file, text, root: fast, parseErrors };
   const depth = nestingDepth(text);
   if (depth.exceededAt !== undefined) {
     return {
@@ -94,8 +98,7 @@ function parseUncached(file: string, text: string): ParsedSource {
   }
   let root: Node | undefined;
   try {
-    // well-formed text: the same tree, built faster; otherwise jsonc-parser (errors, recovery)
-    root = fastParseTree(text) ?? parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+    root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   } catch (e) {
     root = undefined;
   }
