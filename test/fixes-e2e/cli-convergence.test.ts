@@ -43,6 +43,10 @@ const EXPECTED_RULES: Record<string, string[]> = {
   'stv2-no-nsg': ['missing-nsg'],
   'symbolic-no-nsg': ['missing-nsg'],
   'v2-no-delegation': ['subnet-delegated'],
+  'nested-deployment-inner-scope': ['nsg-blocks-required-port'],
+  'nested-deployment-outer-scope': ['nsg-blocks-required-port'],
+  'stv1-multi-region-two-nsgs': ['nsg-blocks-optional-port', 'nsg-blocks-required-port'],
+  'stv1-stv2-shared-nsg': ['nsg-blocks-optional-port', 'nsg-blocks-required-port'],
 };
 
 const names = fs
@@ -150,6 +154,34 @@ test('the loop bound: stv1 with all 11 rows blocked is fixed completely by one -
     const rules = (JSON.parse(out).resources[0].properties.securityRules as { name: string; properties: { priority: number; direction: string; access: string } }[]);
     assert.equal(rules.length, 14, '2 denies + 12 allows (row 9, Redis, is inbound and outbound)');
     for (const rule of rules.filter((x) => x.properties.access === 'Allow')) assert.ok(rule.properties.priority < 999, `${rule.name} is below the deny`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('partly unfixable: priorities 100-108 taken and a deny at 110; --fix places the one rule that fits (109), the rest says why, a second run changes nothing', async () => {
+  const dir = tempDir('apim-fixes-e2e-crowded-');
+  try {
+    const file = path.join(dir, 'azuredeploy.json');
+    fs.copyFileSync(path.join(fixturesDir, 'partly-unfixable', 'stv2-crowded-priorities.json'), file);
+    const r = await runCli(['--fix', '--format', 'json', file], dir);
+    assert.match(r.stderr, /^fixed azuredeploy\.json: 1 fix applied \(nsg-blocks-required-port\)$/m, r.stderr);
+    const out = fs.readFileSync(file, 'utf8');
+    assert.deepEqual(strictJsonErrors(out), []);
+    assert.deepEqual(duplicatePriorities(out), []);
+    const rules = JSON.parse(out).resources[0].properties.securityRules as { name: string; properties: { priority: number; destinationPortRange?: string } }[];
+    const added = rules.filter((x) => !/^(x\d+|deny)$/.test(x.name));
+    assert.deepEqual(added.map((x) => [x.properties.destinationPortRange, x.properties.priority]), [['3443', 109]], 'the required management rule takes the only free priority');
+    const left = parseReport(r.stdout)[0].findings.filter((f) => /^nsg-blocks-/.test(f.ruleId));
+    assert.ok(left.length >= 2, 'rows that cannot be placed remain reported');
+    for (const f of left) {
+      assert.equal(f.fixes.filter((x) => x.isPreferred).length, 0, `${f.message}: no preferred fix`);
+      assert.match(f.noFixReason ?? '', /no free priority exists below 110 in the inbound direction/);
+    }
+    const before = fs.readFileSync(file);
+    const again = await runCli(['--fix', file], dir);
+    assert.match(again.stdout, /^no fixes applied$/m);
+    assert.ok(fs.readFileSync(file).equals(before), 'byte-identical');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
