@@ -9,7 +9,7 @@ import type { Template } from './template/model';
 import type { ApimService } from './network/chain-model';
 import { buildTemplate } from './template/builder';
 import { detectKindOfRoot } from './template/params';
-import { nestingDepth, parseSource } from './template/parse';
+import { MAX_NESTING, nestingDepth, parseSource } from './template/parse';
 import { ParseErrorCode } from 'jsonc-parser';
 import { buildChain } from './network/chain';
 import { RULES, ruleMeta } from './rules/registry';
@@ -101,7 +101,17 @@ function analyzeUnsafe(opts: AnalyzeOptions): AnalysisResult {
   // Parse once: the tree (cached by text in parseSource) serves the syntax check, the kind and
   // the builder.
   const src = parseSource(opts.file, opts.text);
-  const syntax = src.refused ? firstSyntaxError(opts.text) : src.parseErrors[0] ?? (src.root ? undefined : emptyContentError(opts.text));
+  if (src.refused) {
+    // Nested deeper than the recursive parsers can take (jsonc-parser's parseTree overflows the
+    // stack near 5,000 levels): skipped with the reason, never parsed again (no stack overflow).
+    const skipped: Finding = {
+      ...fileSkippedFinding(opts.file, 0, 0),
+      message: `File not analyzed: objects/arrays are nested deeper than ${MAX_NESTING} levels.`,
+      location: { file: opts.file, range: { offset: src.refused.offset, length: 1 } },
+    };
+    return { kind: looksLikeTemplateText(opts.text) ? 'template' : 'other', findings: applyConfig([skipped], config, opts.file, opts.text) };
+  }
+  const syntax = src.parseErrors[0] ?? (src.root ? undefined : emptyContentError(opts.text));
   if (syntax) {
     findings.push({
       ruleId: 'invalid-json',
