@@ -118,6 +118,27 @@ const STV2_INTERNAL_REQUIRED: J[] = [
   stv2Rule('Allow_Diagnostics_Logs_Metrics_Resource_Health_Application_Insights_Outbound', 140, 'Outbound', ['1886', '443'], 'VirtualNetwork', 'AzureMonitor', 9, 'Diagnostics logs and metrics, Resource Health, Application Insights'),
 ];
 
+/** NSG, a route table with these routes on the APIM subnet, the VNet with an ExpressRoute gateway, stv2 Internal APIM. */
+function erTemplate(routes: J[]): J {
+  const v = vnet({ networkSecurityGroup: { id: NSG_ID }, routeTable: { id: RT_ID } });
+  v.properties.subnets.push({ name: 'GatewaySubnet', properties: { addressPrefix: '10.0.255.0/27' } });
+  const rt = routeTable();
+  rt.properties.routes = routes;
+  return tpl([
+    nsg(),
+    rt,
+    v,
+    {
+      type: 'Microsoft.Network/virtualNetworkGateways',
+      apiVersion: '2023-11-01',
+      name: 'er-gw',
+      location: 'westeurope',
+      properties: { gatewayType: 'ExpressRoute', ipConfigurations: [{ name: 'gwip', properties: { subnet: { id: rid('Microsoft.Network/virtualNetworks/subnets', 'apim-vnet', 'GatewaySubnet') } } }] },
+    },
+    apim({ dependsOn: [VNET_ID] }),
+  ]);
+}
+
 interface StyleCase {
   name: string;
   ruleId: string;
@@ -193,6 +214,51 @@ const STYLE_CASES: StyleCase[] = [
         name: 'apim-routes',
         location: 'westeurope',
         properties: { routes: [{ name: 'Default_To_Internet', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' } }] },
+      });
+    },
+  },
+  {
+    name: 'expressroute-forced-tunneling: a route table without a default route gets 0.0.0.0/0 → Internet',
+    ruleId: 'expressroute-forced-tunneling',
+    fixId: 'add-default-internet-route',
+    input: erTemplate([{ name: 'onprem', properties: { addressPrefix: '192.168.0.0/16', nextHopType: 'VirtualNetworkGateway' } }]),
+    expect: (t) => {
+      t.resources[1].properties.routes.push({ name: 'Default_To_Internet', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' } });
+    },
+  },
+  {
+    name: 'expressroute-forced-tunneling: a default route to the gateway gets the next hop Internet',
+    ruleId: 'expressroute-forced-tunneling',
+    fixId: 'set-next-hop-internet',
+    input: erTemplate([{ name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' } }]),
+    expect: (t) => {
+      t.resources[1].properties.routes[0].properties.nextHopType = 'Internet';
+    },
+  },
+  {
+    name: 'forced-tunneling stv2, routes kept as child resources: the ApiManagement route is a new routes child resource',
+    ruleId: 'forced-tunneling',
+    fixId: 'add-apim-route-and-endpoints',
+    input: (() => {
+      const t = tunneled(STV2);
+      delete t.resources[1].properties.routes;
+      t.resources[2].properties.subnets[0].properties.serviceEndpoints = ['Microsoft.Sql', 'Microsoft.Storage', 'Microsoft.EventHub', 'Microsoft.KeyVault'].map((service) => ({ service }));
+      t.resources.splice(2, 0, {
+        type: 'Microsoft.Network/routeTables/routes',
+        apiVersion: '2023-11-01',
+        name: 'apim-rt/default',
+        dependsOn: [RT_ID],
+        properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.0.4' },
+      });
+      return t;
+    })(),
+    expect: (t) => {
+      t.resources.push({
+        type: 'Microsoft.Network/routeTables/routes',
+        apiVersion: '2023-11-01',
+        name: 'apim-rt/ApiManagement_To_Internet',
+        properties: { addressPrefix: 'ApiManagement', nextHopType: 'Internet' },
+        dependsOn: [RT_ID],
       });
     },
   },
