@@ -12,7 +12,9 @@ set -uo pipefail
 CODE_SERVER_VERSION="4.100.3"
 RIPGREP_PKG_VERSION="1.15.11"          # @vscode/ripgrep that code-server's VS Code depends on
 RIPGREP_ASSET="ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
-HOME_DIR="${CODE_SERVER_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/apim-vnet-lint/code-server-$CODE_SERVER_VERSION}"
+# same default as scripts/code-server/env.js (Node's os.homedir() when HOME is unset)
+USER_HOME="${HOME:-$(node -e 'process.stdout.write(require("os").homedir())')}"
+HOME_DIR="${CODE_SERVER_HOME:-${XDG_CACHE_HOME:-$USER_HOME/.cache}/apim-vnet-lint/code-server-$CODE_SERVER_VERSION}"
 
 log() { echo "code-server install: $*"; }
 
