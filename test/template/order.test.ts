@@ -47,7 +47,7 @@ test('results do not depend on the order of evaluation (corpus templates with mo
   }
 });
 
-test('a lookup that fails while the resource list is built does not poison later results', () => {
+test('a copy count that refers to a resource declared later is evaluated (on-demand declaration), in document order', () => {
   const t = inline({
     variables: { x: "[reference('later').outputs.arr.value]" },
     resources: [
@@ -60,9 +60,9 @@ test('a lookup that fails while the resource list is built does not poison later
     ],
   });
   const vnets = t.resourcesOfType('Microsoft.Network/virtualNetworks');
-  assert.equal(vnets.length, 1, 'the count was not known while building: one representative instance');
-  assert.equal(vnets[0].copyCountUnknown, true);
-  assert.deepEqual(t.root.variableValue('x'), [1, 2], 'the variable is recomputed once the build is complete');
+  assert.deepEqual(vnets.map((r) => show(r.name)), ['v0', 'v1'], 'the later deployment was declared on demand');
+  assert.deepEqual(t.root.variableValue('x'), [1, 2]);
+  assert.deepEqual(t.resources.map((r) => r.type), ['Microsoft.Network/virtualNetworks', 'Microsoft.Network/virtualNetworks', 'Microsoft.Resources/deployments'], 'document order');
 });
 
 test('values computed while a cycle is cut are recomputed once the cycle root completes', () => {
@@ -75,4 +75,16 @@ test('values computed while a cycle is cut are recomputed once the cycle root co
   assert.equal(t.root.variableValue('c'), 'c-value');
   // b evaluated on its own: the cycle now closes at b
   assert.ok(isUnknown(t.root.variableValue('b')));
+});
+
+test('a lookup that fails for good while building does not poison later results', () => {
+  const t = inline({
+    variables: { x: "[reference('nowhere').outputs.arr.value]", y: 'fine' },
+    resources: [{ type: 'Microsoft.Network/virtualNetworks', name: "[concat('v', copyIndex())]", copy: { name: 'l', count: "[length(variables('x'))]" }, properties: {} }],
+  });
+  const vnets = t.resourcesOfType('Microsoft.Network/virtualNetworks');
+  assert.equal(vnets.length, 1);
+  assert.equal(vnets[0].copyCountUnknown, true);
+  assert.ok(isUnknown(t.root.variableValue('x')));
+  assert.equal(t.root.variableValue('y'), 'fine');
 });

@@ -257,6 +257,9 @@ class ScopeImpl implements Scope {
   private readonly rgNameCell = new Cell<Value>();
   /** Resources declared directly in this scope. */
   resources: ResourceImpl[] = [];
+  /** Resource declarations not yet expanded (see TemplateImpl.drainPending). */
+  pending: { node: Node; sym?: string }[] = [];
+  pendingPos = 0;
   /** Symbolic names exactly as written, and lower-cased (a fallback when no exact match). */
   bySymbol = new Map<string, ResourceImpl[]>();
   bySymbolLower = new Map<string, ResourceImpl[]>();
@@ -810,6 +813,8 @@ class ResourceImpl implements Resource {
   /** Inline subnet pseudo-resource: its name segment, properties and element. */
   inlineData?: { name: Value; element: ValueObject };
   order = 0;
+  /** Document-order key: the deploying resource's key, then offset and copy index. */
+  orderKey: number[] = [];
   private readonly nameCell = new Cell<Value>();
   private readonly idCell = new Cell<Value>();
   private readonly conditionCell = new Cell<Value>();
@@ -1299,10 +1304,20 @@ class TemplateImpl implements Template {
 
   private ensureResources(): void {
     if (this.built || this.building) return;
+    const sortedScopes = new Set<ScopeImpl>();
     this.building = true;
     this.buildFrame = new Frame(this.depth);
     try {
       this.collectScope(this.root);
+      // declarations may have been expanded out of order (drainPending): restore document order
+      this.all.sort(compareOrder);
+      for (const l of this.byType.values()) l.sort(compareOrder);
+      for (const r of this.all) {
+        if (r.scope.resources.length > 1 && !sortedScopes.has(r.scope)) {
+          sortedScopes.add(r.scope);
+          r.scope.resources.sort(compareOrder);
+        }
+      }
       // phase 2: inline subnets of every VNet, placed right after their VNet
       const withInline: ResourceImpl[] = [];
       const real = this.all.slice();
@@ -1347,13 +1362,51 @@ class TemplateImpl implements Template {
     return true;
   }
 
+  /** Scopes whose resources are being declared (outermost first). */
+  private readonly collecting: ScopeImpl[] = [];
+
   private collectScope(scope: ScopeImpl): void {
     const rn = prop(scope.templateNode, 'resources');
     if (!rn) return;
     if (rn.type === 'array') {
-      for (const el of items(rn)) this.declare(scope, el, undefined, undefined, {});
+      for (const el of items(rn)) scope.pending.push({ node: el });
     } else if (rn.type === 'object') {
-      for (const [sym, el] of entries(rn)) this.declare(scope, el, sym, undefined, {});
+      for (const [sym, el] of entries(rn)) scope.pending.push({ node: el, sym });
+    }
+    this.collecting.push(scope);
+    try {
+      this.drainScope(scope);
+    } finally {
+      this.collecting.pop();
+    }
+  }
+
+  private drainScope(scope: ScopeImpl): boolean {
+    let any = false;
+    while (scope.pendingPos < scope.pending.length) {
+      const p = scope.pending[scope.pendingPos++];
+      any = true;
+      this.declare(scope, p.node, p.sym, undefined, {});
+    }
+    return any;
+  }
+
+  /**
+   * A lookup failed while resources are still being declared (a copy count or a module
+   * parameter that refers to a resource declared later): declare the rest of every scope being
+   * collected now, so that the lookup can be retried. Returns true when anything was declared.
+   */
+  private draining = false;
+  private drainPending(): boolean {
+    // not re-entrant: a miss while draining does not drain again (bounded stack depth)
+    if (!this.building || this.draining) return false;
+    this.draining = true;
+    try {
+      let any = false;
+      for (const s of this.collecting.slice()) if (this.drainScope(s)) any = true;
+      return any;
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -1422,6 +1475,7 @@ class TemplateImpl implements Template {
         explicitParent: parent,
       });
       r.composedFromParent = composed;
+      r.orderKey = [...(parent ? parent.orderKey : scope.deployment ? scope.deployment.orderKey : []), node.offset, inst.copyIndex ?? 0];
       if (!this.add(r)) return;
       loopList?.push(r);
       if (sym !== undefined) {
@@ -1646,7 +1700,8 @@ class TemplateImpl implements Template {
   }
 
   resolveIn(id: Value, scope: ScopeImpl, expectedType?: string): ResolveResult {
-    const r = this.resolveIn0(id, scope, expectedType);
+    let r = this.resolveIn0(id, scope, expectedType);
+    if (r.kind !== 'resource' && this.drainPending()) r = this.resolveIn0(id, scope, expectedType);
     if (r.kind !== 'resource') this.taintBuild();
     return r;
   }
@@ -1841,7 +1896,8 @@ class TemplateImpl implements Template {
   }
 
   reference(scope: ScopeImpl, target: Value, full: boolean): Value {
-    const r = this.target(scope, target);
+    let r = this.target(scope, target);
+    if (!r && this.drainPending()) r = this.target(scope, target);
     if (!r) this.taintBuild();
     const key = `reference(${keyOf(target)}${full ? ",'Full'" : ''})`;
     if (!r) return new Unknown(key, `reference(${shortText(keyOf(target), 100)}) names a resource outside the template`);
@@ -1849,13 +1905,22 @@ class TemplateImpl implements Template {
   }
 
   resourceInfo(scope: ScopeImpl, symbolicName: string): Value {
-    const r = this.target(scope, symbolicName);
+    let r = this.target(scope, symbolicName);
+    if (!r && this.drainPending()) r = this.target(scope, symbolicName);
     if (!r) this.taintBuild();
     if (!r) return new Unknown(`resourceInfo(${keyOf(symbolicName)})`, `'${symbolicName}' is not a resource of the template`);
     const o: ValueObject = { id: r.id, name: r.name, type: r.type, apiVersion: r.apiVersion ?? null };
     if (r.rawMember('location')) o.location = r.location();
     return o;
   }
+}
+
+function compareOrder(a: ResourceImpl, b: ResourceImpl): number {
+  const x = a.orderKey;
+  const y = b.orderKey;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
 }
 
 function and(a: Tri, b: Tri): Tri {
