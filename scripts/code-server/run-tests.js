@@ -236,6 +236,11 @@ async function main() {
     if (!process.env.APIM_VNET_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
   };
 
+  // a runner stopped from outside (Ctrl-C, timeout, closed pipe) still stops code-server and Chromium
+  process.stdout.on('error', () => {});
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(sig, () => { cleanup().finally(() => process.exit(130)); });
+  }
   const started = Date.now();
   try {
     await until('code-server to listen', async () => {
