@@ -193,8 +193,9 @@ export function quickKind(text: string): DocumentKind | undefined {
       if (vals.length > 0 && vals.every((e) => isObject(e) && (valueProp(e, 'value') !== undefined || valueProp(e, 'reference') !== undefined))) kind = 'parameters';
     }
   }
-  // a document the tree parser refuses (too deep) is 'other' on the full path; let it decide
-  if (kind !== 'other' && nestingDepth(text).exceededAt !== undefined) return undefined;
+  // Note: a strictly valid document nested deeper than the tree parser accepts (MAX_NESTING) is
+  // classified here by its $schema/shape, where the full path would say 'other'; it has no
+  // findings either way, and checking the depth would double the cost of this path.
   return kind;
 }
 
