@@ -68,6 +68,23 @@ test('code actions: none for foreign or stale diagnostics; fix-all only when ask
   assert.deepEqual(codeActionsFor(doc, params([], ['source.organizeImports']), version, () => edit1), []);
 });
 
+test('code actions: the same fix offered by several diagnostics is one action listing them all', () => {
+  const doc = TextDocument.create('file:///t.json', 'json', 3, BASIC);
+  const all: SerializedFix = { id: 'add-all-apim-rules', title: 'Add all 2 missing API Management rules', isPreferred: false, edits: [edit('file:///t.json', 1, 0, 1, 0, 'x')] };
+  const own = (n: number): SerializedFix => ({ id: `insert-nsg-rule:stv2-${n}`, title: `Add rule ${n}`, isPreferred: true, edits: [edit('file:///t.json', 1, 0, 1, 0, `r${n}`)] });
+  const diag = (line: number, n: number) => ({
+    range: { start: { line, character: 0 }, end: { line, character: 3 } },
+    message: `row ${n}`,
+    source: 'apim-vnet',
+    data: { ruleId: 'nsg-blocks-required-port', uri: doc.uri, version: 3, fixes: [own(n), all] } as DiagnosticData,
+  });
+  const actions = codeActionsFor(doc, { textDocument: { uri: doc.uri }, range: diag(2, 5).range, context: { diagnostics: [diag(2, 5), diag(2, 6)] } }, () => 3, () => undefined);
+  const titles = actions.map((a) => a.title);
+  assert.deepEqual(titles.filter((t) => t.startsWith('Add all')), ['Add all 2 missing API Management rules'], 'listed once');
+  assert.equal(actions.find((a) => a.title.startsWith('Add all'))!.diagnostics!.length, 2);
+  assert.deepEqual(titles.filter((t) => /^Add rule/.test(t)), ['Add rule 5', 'Add rule 6']);
+});
+
 test('findings become diagnostics with ranges, related information in other files, docs link and serializable fixes', () => {
   const doc = TextDocument.create('file:///w/t.json', 'json', 7, 'ab\ncdef\n');
   const other = 'line0\nline1\n';

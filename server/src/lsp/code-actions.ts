@@ -42,19 +42,31 @@ export function codeActionsFor(
   const wantQuick = wants(only, CodeActionKind.QuickFix);
   if (wantQuick) {
     const disabled = new Set<string>();
+    // The same fix offered by several diagnostics (e.g. "Add all missing API Management rules" on
+    // every blocked row of one NSG) is one action that lists all of them.
+    const byFix = new Map<string, CodeAction>();
     for (const d of params.context.diagnostics ?? []) {
       if (d.source !== DIAGNOSTIC_SOURCE || !isDiagnosticData(d.data)) continue;
       const data = d.data;
       // ranges were computed on data.version; drop actions once the document moved on
       if (currentVersionOf(data.uri) !== data.version) continue;
       for (const fx of data.fixes) {
-        actions.push({
+        const key = `${fx.id}\u0000${JSON.stringify(fx.edits)}`;
+        const same = byFix.get(key);
+        if (same) {
+          same.diagnostics!.push(d);
+          same.isPreferred = same.isPreferred || fx.isPreferred;
+          continue;
+        }
+        const action: CodeAction = {
           title: fx.title,
           kind: CodeActionKind.QuickFix,
           isPreferred: fx.isPreferred,
           diagnostics: [d],
           edit: toWorkspaceEdit(fx.edits),
-        });
+        };
+        byFix.set(key, action);
+        actions.push(action);
       }
       const key = `${data.ruleId}@${d.range.start.line}`;
       if (!NOT_SUPPRESSIBLE.has(data.ruleId) && data.uri === doc.uri && !disabled.has(key)) {
