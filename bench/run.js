@@ -4,6 +4,7 @@
  * APIM VNet Lint benchmark (`npm run bench`, after `npm run build`). Never part of `npm test`.
  *
  *   node bench/run.js [--only=static,lsp,rss,cli,jsonls] [--quick] [--cli-files=10000]
+ *                     [--server-node-args=--cpu-prof,--cpu-prof-dir=/tmp/prof]
  *
  * Sections (see bench/README.md):
  *   static  per corpus template > 100 KB and per generated template (10 KB .. 10 MB):
@@ -39,6 +40,8 @@ const arg = (name, dflt) => {
 const QUICK = !!arg('quick', false);
 const ONLY = String(arg('only', 'static,lsp,jsonls,rss,cli')).split(',');
 const CLI_FILES = Number(arg('cli-files', QUICK ? 1000 : 10000));
+/** Extra node arguments for our server, e.g. --server-node-args=--cpu-prof,--cpu-prof-dir=/tmp/prof */
+const SERVER_NODE_ARGS = String(arg('server-node-args', '')).split(',').filter(Boolean);
 
 const out = (s) => process.stdout.write(s + '\n');
 
@@ -264,7 +267,7 @@ function lspClient(command, args, settingsFor) {
 }
 
 function ourServer(settings) {
-  return lspClient(process.execPath, [path.join(ROOT, 'bin', 'apim-vnet-language-server.js'), '--stdio'], (section) =>
+  return lspClient(process.execPath, [...SERVER_NODE_ARGS, path.join(ROOT, 'bin', 'apim-vnet-language-server.js'), '--stdio'], (section) =>
     section === 'apimVnet' ? settings : section && section.startsWith('apimVnet.') ? settings[section.slice(9)] : {},
   );
 }

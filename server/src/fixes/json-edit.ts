@@ -12,6 +12,8 @@
 import { createScanner, getNodePath, parseTree, SyntaxKind } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import type { TextEdit } from '../findings';
+import { parseSource } from '../template/parse';
+import { fastParseTree } from '../template/fast-parse';
 import {
   applyTextEdits,
   detectFormatting,
@@ -55,10 +57,15 @@ export function parseForEdit(text: string): Doc | undefined {
   for (const d of cache) if (d.text === text) return d;
   const errors: ParseError[] = [];
   let root: Node | undefined;
-  try {
-    root = parseTree(withoutBom(text), errors, PARSE_OPTIONS);
-  } catch {
-    return undefined;
+  // The analyzer parsed this very text already: reuse its (read-only) tree when it is clean.
+  const src = text.charCodeAt(0) === 0xfeff ? undefined : parseSource('<edit>', text);
+  if (src && src.root && !src.refused && src.parseErrors.length === 0) root = src.root;
+  else {
+    try {
+      root = parseTree(withoutBom(text), errors, PARSE_OPTIONS);
+    } catch {
+      return undefined;
+    }
   }
   if (!root || errors.length > 0) return undefined;
   const doc: Doc = { text, root, fmt: detectFormatting(text) };
@@ -70,6 +77,7 @@ export function parseForEdit(text: string): Doc | undefined {
 /** True when the text parses as JSON with comments/trailing commas tolerated. */
 export function parsesCleanly(text: string): boolean {
   const errors: ParseError[] = [];
+  if (fastParseTree(withoutBom(text))) return true; // well-formed: no need for the slower parser
   try {
     const root = parseTree(withoutBom(text), errors, PARSE_OPTIONS);
     return root !== undefined && errors.length === 0;
