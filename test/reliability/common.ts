@@ -29,9 +29,9 @@ export function corpusJsonFiles(): string[] {
   return walk(CORPUS_FILES, []).sort();
 }
 
-/** Every JSON/JSONC fixture under test/fixtures (all areas), sorted. */
+/** Every JSON/JSONC fixture under test/fixtures (all areas) and the VS Code test workspace, sorted. */
 export function fixtureFiles(): string[] {
-  return walk(FIXTURES_DIR, []).sort();
+  return walk(FIXTURES_DIR, walk(path.join(REPO_ROOT, 'test', 'vscode', 'workspace'), [])).sort();
 }
 
 /** mulberry32: small deterministic PRNG for sampling with a fixed seed. */

@@ -203,6 +203,8 @@ test(`language server stress: ${EDITS} random edits across ${DOCS} documents wit
         track(client.conn.sendRequest('textDocument/hover', { textDocument: { uri: 42 }, position: { line: -1, character: 'x' } }));
         track(client.conn.sendRequest('apimVnet/noSuchMethod', {}));
         track(client.conn.sendRequest('apimVnet/fixAll', 42));
+        // handlers that throw inside (params of the right shape at the top, wrong inside)
+        track(client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: null, context: null }));
         // a message that is not JSON at all, straight onto the pipe
         const junk = '{"jsonrpc":"2.0","id":"junk","method":';
         client.child.stdin!.write(`Content-Length: ${Buffer.byteLength(junk)}\r\n\r\n${junk}`);
@@ -262,11 +264,14 @@ test(`language server stress: ${EDITS} random edits across ${DOCS} documents wit
     const memEnd = await memoryAfterGc(client, memoryFile, memWarm?.seq ?? 0);
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     t.diagnostic(
-      `lsp stress: ${sent} edits across ${DOCS} documents, ${hovers} hovers + ${codeActions} code actions + 1 cancelled + 5 malformed requests + 1 non-JSON message (${errorsAnswered} answered with an error response), ` +
+      `lsp stress: ${sent} edits across ${DOCS} documents, ${hovers} hovers + ${codeActions} code actions + 1 cancelled + 6 malformed requests + 1 non-JSON message (${errorsAnswered} answered with an error response), ` +
         `${compared} documents / ${findingsCompared} diagnostics compared with a fresh analysis, in ${secs} s (after a warm-up of ${warmEdits} edits); VmRSS at start ${rssStart} kB, after the warm-up ${rssWarm} kB, peak ${rssPeak} kB, after closing ${rssEnd} kB; ` +
         `after a forced GC: heap used ${mb(memStart?.heapUsed)} at start, ${mb(memWarm?.heapUsed)} after the warm-up, ${mb(memEnd?.heapUsed)} after closing (RSS ${mb(memStart?.rss)} / ${mb(memWarm?.rss)} / ${mb(memEnd?.rss)})`,
     );
     assert.equal(errorsAnswered >= 3, true, 'the malformed requests got error responses');
+    // a handler that threw was logged (window/logMessage) and answered, and the process stayed up
+    assert.ok(client.logs.some((l) => /hover failed/.test(l)), `hover failure logged: ${client.logs.slice(-3).join(' | ')}`);
+    assert.ok(client.logs.some((l) => /codeAction failed/.test(l)), `codeAction failure logged: ${client.logs.slice(-3).join(' | ')}`);
     if (memStart && memEnd) {
       // after a full GC the heap is back near where it started: nothing of the 20 documents and their analyses is retained
       assert.ok(memEnd.heapUsed < memStart.heapUsed + 16 * 1048576, `heap used after closing ${mb(memEnd.heapUsed)} vs ${mb(memStart.heapUsed)} at start`);
