@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import * as fs from 'fs';
 import { analyze } from '../../server/src/analyzer';
-import { resultProblems } from './common';
+import { fixProblems, resultProblems } from './common';
 
 export interface TypingJob {
   file: string;
@@ -20,6 +20,8 @@ export interface TypingReport {
   analyses: number;
   maxMs: number;
   maxLabel: string;
+  /** Fixes applied and re-parsed (variants that are still valid JSON / JSONC). */
+  fixes: number;
   problems: string[];
 }
 
@@ -29,6 +31,7 @@ if (parentPort) {
   let analyses = 0;
   let maxMs = 0;
   let maxLabel = '';
+  let fixes = 0;
   const problems: string[] = [];
   const texts = new Map<string, string>();
   for (const job of jobs) {
@@ -47,6 +50,9 @@ if (parentPort) {
       try {
         const result = analyze({ file: job.file, text });
         found = resultProblems(job.file, text, result);
+        const fp = fixProblems(job.file, text, result.findings);
+        fixes += fp.fixes;
+        found.push(...fp.problems);
       } catch (e) {
         found = [`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`];
       }
@@ -59,6 +65,6 @@ if (parentPort) {
       for (const p of found) if (problems.length < 50) problems.push(`${label}: ${p}`);
     }
   }
-  const report: TypingReport = { type: 'done', analyses, maxMs, maxLabel, problems };
+  const report: TypingReport = { type: 'done', analyses, maxMs, maxLabel, fixes, problems };
   port.postMessage(report);
 }

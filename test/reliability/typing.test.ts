@@ -3,7 +3,8 @@
  * characters and single-character deletions in the first 4 KB, analyzed with the real
  * analyzer. Properties: no exception / internal error, each analysis bounded in time (a hang
  * detector: a watchdog terminates a worker stuck on one analysis), findings, related locations
- * and fix edits only at ranges inside the document.
+ * and fix edits only at ranges inside the document; on variants that are still valid JSON
+ * (JSONC), every fix applied yields valid JSON (JSONC).
  *
  * Caps (the whole reliability suite must stay within ~2 minutes on 2 cores; set
  * RELIABILITY_SCALE=<n> to multiply the budgets):
@@ -77,7 +78,7 @@ function planFor(files: string[]): Plan {
 }
 
 /** Runs the jobs on worker threads (one per core, at most 2) with a hang watchdog. */
-async function runJobs(jobs: TypingJob[]): Promise<{ analyses: number; maxMs: number; maxLabel: string; problems: string[] }> {
+async function runJobs(jobs: TypingJob[]): Promise<{ analyses: number; maxMs: number; maxLabel: string; fixes: number; problems: string[] }> {
   const workers = Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
   // balance by estimated cost (characters analyzed)
   const cost = (j: TypingJob) => {
@@ -131,6 +132,7 @@ async function runJobs(jobs: TypingJob[]): Promise<{ analyses: number; maxMs: nu
   );
   return {
     analyses: results.reduce((s, r) => s + r.analyses, 0),
+    fixes: results.reduce((s, r) => s + r.fixes, 0),
     maxMs: Math.max(...results.map((r) => r.maxMs)),
     maxLabel: results.reduce((a, r) => (r.maxMs > a.maxMs ? r : a)).maxLabel,
     problems: results.flatMap((r) => r.problems),
@@ -142,7 +144,7 @@ async function sweep(t: { diagnostic(m: string): void }, files: string[]): Promi
   const t0 = performance.now();
   const r = await runJobs(plan.jobs);
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  const summary = `${files.length} files, ${plan.prefixes} prefixes + ${plan.deletions} deletions = ${r.analyses} analyses (${plan.capped} files with capped prefixes) in ${secs} s; slowest ${r.maxMs.toFixed(0)} ms (${short(r.maxLabel.split(' ')[0])} ${r.maxLabel.split(' ')[1] ?? ''})`;
+  const summary = `${files.length} files, ${plan.prefixes} prefixes + ${plan.deletions} deletions = ${r.analyses} analyses (${plan.capped} files with capped prefixes), ${r.fixes} fixes applied and re-parsed, in ${secs} s; slowest ${r.maxMs.toFixed(0)} ms (${short(r.maxLabel.split(' ')[0])} ${r.maxLabel.split(' ')[1] ?? ''})`;
   if (process.env.RELIABILITY_VERBOSE) for (const l of plan.lines) console.log('  ' + l);
   t.diagnostic(`typing simulation: ${summary}`);
   assert.equal(r.analyses, plan.prefixes + plan.deletions);
