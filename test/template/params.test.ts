@@ -61,3 +61,13 @@ describe('readParameterFile', () => {
     assert.ok(t.diagnostics.some((d) => /missing\.json' could not be read/.test(d.message)));
   });
 });
+
+describe('linked template paths', () => {
+  test('relativePath resolves against a file path or a URI', async () => {
+    const { resolveRelative } = await import('../../server/src/template/builder');
+    assert.equal(resolveRelative('/a/b/main.json', 'modules/net.json'), path.resolve('/a/b/modules/net.json'));
+    assert.equal(resolveRelative('/a/b/main.json', '../x.json'), path.resolve('/a/x.json'));
+    assert.equal(resolveRelative('file:///c%3A/repo/main.json', 'modules/net.json'), 'file:///c%3A/repo/modules/net.json');
+    assert.equal(resolveRelative('file:///repo/sub/main.json', '../net.json'), 'file:///repo/net.json');
+  });
+});
