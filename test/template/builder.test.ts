@@ -425,3 +425,15 @@ test('building is repeatable', () => {
   const b: Template = fixture('quickstart-nsg.json');
   assert.deepEqual(a.resources.map((r) => show(r.id)), b.resources.map((r) => show(r.id)));
 });
+
+test('a capped property copy loop is reported once however often it is evaluated', () => {
+  const t = inline(
+    { resources: [{ type: 'Microsoft.Network/networkSecurityGroups', name: 'n', properties: { copy: [{ name: 'securityRules', count: 50, input: { name: "[string(copyIndex('securityRules'))]" } }] } }] },
+    { copyLimit: 10 },
+  );
+  const nsg = t.resources[0];
+  assert.equal((nsg.properties().securityRules as Value[]).length, 10);
+  t.root.evaluate(nsg.node);
+  t.root.evaluate(nsg.node);
+  assert.equal(t.diagnostics.filter((d) => /securityRules/.test(d.message)).length, 1);
+});

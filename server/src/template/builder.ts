@@ -1126,6 +1126,8 @@ class TemplateImpl implements Template {
   diagnostics: { message: string; origin?: Origin }[] = [];
   scopeCounter = 0;
   evalDepth = 0;
+  /** Diagnostics already reported (evaluation may run more than once). */
+  private readonly reported = new Set<string>();
   readonly copyLimit: number;
   private readonly origins = new WeakMap<object, Origin>();
   private readonly keyOrigins = new WeakMap<object, Map<string, Origin>>();
@@ -1278,10 +1280,12 @@ class TemplateImpl implements Template {
     else if (typeof count === 'string' && /^\s*\d+\s*$/.test(count)) n = Number(count);
     if (n === undefined) return undefined;
     if (n > this.copyLimit) {
-      this.diagnostics.push({
-        message: `copy loop '${loop}' has ${n} instances; only the first ${this.copyLimit} are analyzed`,
-        origin: { file, node, literal: false },
-      });
+      const message = `copy loop '${loop}' has ${n} instances; only the first ${this.copyLimit} are analyzed`;
+      const key = `${file}#${node.offset}#${message}`;
+      if (!this.reported.has(key)) {
+        this.reported.add(key);
+        this.diagnostics.push({ message, origin: { file, node, literal: false } });
+      }
       n = this.copyLimit;
     }
     return n;
