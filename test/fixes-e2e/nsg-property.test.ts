@@ -30,6 +30,8 @@ const MAX_FIX_ROUNDS = 50; // the CLI's bound (server/src/cli.ts)
 const FILE = '/virtual/fixes-e2e/azuredeploy.json';
 const STV1 = '2020-12-01';
 const STV2 = '2023-05-01-preview';
+const NSG_ID = "[resourceId('Microsoft.Network/networkSecurityGroups', 'apim-nsg')]";
+type J = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const TAGS = ['Internet', 'VirtualNetwork', 'AzureLoadBalancer', 'Storage', 'Sql', 'EventHub', 'AzureCloud', 'ApiManagement', '*'];
 const CIDRS = ['10.0.1.0/24', '10.0.0.0/16', '10.0.1.0/28', '192.168.0.0/16', '0.0.0.0/0', '10.0.2.0/24'];
@@ -69,6 +71,8 @@ const ruleArb = fc.record({
 
 const caseArb = fc.record({
   platform: fc.constantFrom('stv1', 'stv2') as fc.Arbitrary<'stv1' | 'stv2'>,
+  /** Where the template keeps its rules: inline securityRules, child resources, or a languageVersion 2.0 template. */
+  form: fc.constantFrom('inline', 'child-resources', 'symbolic') as fc.Arbitrary<'inline' | 'child-resources' | 'symbolic'>,
   mode: fc.constantFrom('External', 'Internal') as fc.Arbitrary<'External' | 'Internal'>,
   // Azure rejects two rules with one priority and direction: the generated NSG is deployable.
   rules: fc.uniqueArray(ruleArb, { maxLength: 9, selector: (r) => `${r.direction}:${r.priority}` }),
@@ -102,7 +106,7 @@ function templateText(c: Case): string {
       direction: r.direction,
     },
   }));
-  const t = {
+  const t: J = {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
     resources: [
@@ -134,6 +138,25 @@ function templateText(c: Case): string {
       },
     ],
   };
+  if (c.form === 'child-resources') {
+    // The rules as Microsoft.Network/networkSecurityGroups/securityRules resources.
+    const [nsg, ...rest] = t.resources as J[];
+    t.resources = [
+      { ...nsg, properties: {} },
+      ...securityRules.map((r) => ({ type: 'Microsoft.Network/networkSecurityGroups/securityRules', apiVersion: '2023-11-01', name: `apim-nsg/${r.name}`, dependsOn: [NSG_ID], properties: r.properties })),
+      ...rest,
+    ];
+  } else if (c.form === 'symbolic') {
+    // languageVersion 2.0: resources keyed by symbolic names, dependsOn by name.
+    const [nsg, vnet, service] = t.resources as J[];
+    return (
+      JSON.stringify(
+        { $schema: t.$schema, languageVersion: '2.0', contentVersion: t.contentVersion, resources: { nsg, vnet: { ...vnet, dependsOn: ['nsg'] }, apim: { ...service, dependsOn: ['vnet'] } } },
+        null,
+        2,
+      ) + '\n'
+    );
+  }
   return JSON.stringify(t, null, 2) + '\n';
 }
 
@@ -214,11 +237,13 @@ function checkCase(c: Case): Outcome & { fixed: string } {
 }
 
 test(`property: random NSGs on a fixed APIM template, after --fix every row is allowed or genuinely unfixable (seed ${SEED}, ${RUNS} runs)`, (t) => {
+  const forms = new Map<string, number>();
   const totals = { cases: 0, allowed: 0, impossible: 0, casesWithImpossible: 0, rounds: 0, maxRounds: 0, changed: 0 };
   fc.assert(
     fc.property(caseArb, (c) => {
       const o = checkCase(c);
       totals.cases++;
+      forms.set(`${c.form}/${c.platform}/${c.mode}`, (forms.get(`${c.form}/${c.platform}/${c.mode}`) ?? 0) + 1);
       totals.allowed += o.allowed;
       totals.impossible += o.impossible;
       if (o.impossible > 0) totals.casesWithImpossible++;
@@ -232,6 +257,8 @@ test(`property: random NSGs on a fixed APIM template, after --fix every row is a
     `${totals.cases} random NSGs: ${totals.changed} needed fixes (max ${totals.maxRounds} rounds), ` +
       `${totals.allowed} row verdicts allowed after --fix, ${totals.impossible} genuinely unfixable (in ${totals.casesWithImpossible} NSGs)`,
   );
+  t.diagnostic(`by form/profile/mode: ${[...forms].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  assert.equal(forms.size, 12, 'every form x profile x mode is exercised');
   assert.ok(totals.changed >= RUNS / 3, 'most random NSGs need fixes (the property is not vacuous)');
   assert.ok(totals.impossible > 0, 'some generated NSGs have a deny with no free priority below it');
 });
