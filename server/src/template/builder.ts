@@ -1737,7 +1737,8 @@ class TemplateImpl implements Template {
     const v = id;
     if (isUnknown(v) && !v.parts) {
       if (/parameters\('/i.test(v.key)) {
-        return { kind: 'external', type: expectedType, reason: `the id comes from ${v.reason.replace(/ has no value$/, '')} (${v.reason})` };
+        const pm = /parameters\('([^']*)'\)/i.exec(v.key);
+        return { kind: 'external', type: expectedType, reason: `the id is supplied by parameter '${pm ? pm[1] : '?'}' (${v.reason})` };
       }
       return { kind: 'unknown', reason: v.reason };
     }
