@@ -4,6 +4,7 @@
  * configuration, the parameter file and a file reader that prefers open documents.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver';
 import { analyze, fileSkippedFinding, type AnalysisResult } from '../analyzer';
@@ -32,13 +33,44 @@ export interface AnalysisEntry {
 export interface EffectiveConfig {
   config: ApimVnetConfig;
   parametersFile?: string;
+  /**
+   * Folders linked templates may be read from (the workspace folder of the document, else its
+   * own folder); undefined = no restriction. The parameter file is allowed wherever it is.
+   */
+  readRoots?: string[];
 }
 
-/** Reads a file for the analyzer: open documents first, then disk (size-capped); never throws. */
-export function makeReader(openText: (uri: string) => string | undefined, maxFileSize: number): (p: string) => string | undefined {
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function insideAny(file: string, roots: string[]): boolean {
+  return roots.some((r) => {
+    const rel = path.relative(r, file);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+}
+
+/**
+ * Reads a file for the analyzer: open documents first, then disk (size-capped); never throws.
+ * With `roots`, a path whose real path is outside every root is never read (nor taken from an
+ * open document), except the `allowed` files (the parameter file chosen by the configuration).
+ */
+export function makeReader(openText: (uri: string) => string | undefined, maxFileSize: number, roots?: string[], allowed: string[] = []): (p: string) => string | undefined {
+  const realRoots = roots?.map((r) => realOrUndefined(r) ?? path.resolve(r));
+  const realAllowed = new Set(allowed.map((a) => realOrUndefined(a) ?? path.resolve(a)));
   return (p: string) => {
     try {
       const uri = uriToPath(p) !== undefined ? p : pathToUri(p);
+      if (realRoots) {
+        const fsPath = uriToPath(uri);
+        const real = fsPath ? realOrUndefined(fsPath) ?? path.resolve(fsPath) : undefined;
+        if (!real || (!realAllowed.has(real) && !insideAny(real, realRoots))) return undefined;
+      }
       const open = openText(uri);
       if (open !== undefined) return open;
       const fsPath = uriToPath(uri);
@@ -101,7 +133,7 @@ export function analyzeText(
   const fileKey = fileKeyForUri(doc.uri);
   // an untitled (or other non-file) document has no folder: linked files cannot be resolved
   // relative to it, so nothing is read from disk for it
-  const readFile = uriToPath(doc.uri) !== undefined ? makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : () => undefined;
+  const readFile = uriToPath(doc.uri) !== undefined ? makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, eff.readRoots, eff.parametersFile ? [eff.parametersFile] : []) : () => undefined;
   let result: AnalysisResult;
   const maxSize = eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const text = doc.getText();

@@ -19,6 +19,8 @@ export interface DocumentConfig {
   parametersFile?: string;
   /** Excluded by the config file's `ignore` globs. */
   ignored: boolean;
+  /** Folders linked templates may be read from: the document's workspace folder, else its own folder. */
+  readRoots?: string[];
 }
 
 export class ConfigProvider {
@@ -107,7 +109,9 @@ export class ConfigProvider {
       }
       parametersFile ??= findParametersFile(file, found?.config, found?.dir);
     }
-    return { config, settings, parametersFile, ignored };
+    // linked templates are read only inside the workspace folder (a file outside any folder: its own folder tree)
+    const readRoots = file ? [this.folderOf(file) ?? path.dirname(file)] : undefined;
+    return { config, settings, parametersFile, ignored, readRoots };
   }
 
   folderOf(file: string): string | undefined {

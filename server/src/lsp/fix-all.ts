@@ -24,7 +24,7 @@ export interface FixAllResult {
 
 export function fixAllRounds(doc: TextDocument, eff: EffectiveConfig, openText: (uri: string) => string | undefined, maxRounds = MAX_FIX_ROUNDS): FixAllResult {
   const docKey = fileKeyForUri(doc.uri);
-  const read = uriToPath(doc.uri) !== undefined ? makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : () => undefined;
+  const read = uriToPath(doc.uri) !== undefined ? makeReader(openText, eff.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, eff.readRoots, eff.parametersFile ? [eff.parametersFile] : []) : () => undefined;
   const original = new Map<string, string>([[docKey, doc.getText()]]);
   const current = new Map<string, string>([[docKey, doc.getText()]]);
   const textOf = (key: string): string | undefined => {
