@@ -12,7 +12,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from './common';
 import { SCHEMA } from './generators';
-import { apim, runGuarded } from './guard';
+import { pathToFileURL } from 'url';
+import { GUARD, apim, runGuarded } from './guard';
+import { LspClient } from '../lsp/harness';
 
 const RUNNER = path.join(__dirname, 'security-runner.js');
 
@@ -84,4 +86,51 @@ test('the extension declares untrusted-workspace support (it only reads files) a
   assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, true);
   assert.match(String(pkg.capabilities?.untrustedWorkspaces?.description), /read|never run|execute/i);
   assert.equal(pkg.capabilities?.virtualWorkspaces, false);
+});
+
+test('language server: a linked template outside the workspace folder (relative ../, absolute, symlink) is never read; its network use is none', { timeout: 60_000 }, async () => {
+  const top = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'apim-lsp-sec-')));
+  const ws = path.join(top, 'ws');
+  const outside = path.join(top, 'outside');
+  fs.mkdirSync(ws);
+  fs.mkdirSync(outside);
+  const secret = path.join(outside, 'secret.json');
+  fs.writeFileSync(secret, apim());
+  fs.symlinkSync(secret, path.join(ws, 'inside-link.json'));
+  fs.mkdirSync(path.join(ws, 'modules'));
+  fs.writeFileSync(path.join(ws, 'modules', 'ok.json'), JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [] }));
+  const logFile = path.join(top, 'guard.log');
+  const saved = { opts: process.env.NODE_OPTIONS, log: process.env.RELIABILITY_GUARD_LOG };
+  process.env.NODE_OPTIONS = `${saved.opts ?? ''} --require ${GUARD}`.trim();
+  process.env.RELIABILITY_GUARD_LOG = logFile;
+  let client: LspClient;
+  try {
+    client = LspClient.start();
+  } finally {
+    if (saved.opts === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved.opts;
+    if (saved.log === undefined) delete process.env.RELIABILITY_GUARD_LOG;
+    else process.env.RELIABILITY_GUARD_LOG = saved.log;
+  }
+  try {
+    client.settings = { debounceMs: 10 };
+    const wsUri = pathToFileURL(ws).href;
+    await client.initialize({ rootUri: wsUri, workspaceFolders: [{ uri: wsUri, name: 'ws' }] });
+    const t = JSON.parse(apim([deployment('up', { relativePath: '../outside/secret.json' }), deployment('abs', { relativePath: secret }), deployment('link', { relativePath: 'inside-link.json' }), deployment('ok', { relativePath: 'modules/ok.json' })]));
+    const uri = pathToFileURL(path.join(ws, 'main.json')).href;
+    await client.open(uri, JSON.stringify(t, null, 2));
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0, 'diagnostics of main.json', undefined, 30_000);
+    await client.conn.sendRequest('apimVnet/rules', null); // a round trip: everything published
+    assert.ok(diags.some((d) => d.code === 'unverifiable-network'), 'the unread links are reported as unverifiable');
+    assert.ok(![...client.diagnostics.keys()].some((u) => u.includes('outside') || u.includes('inside-link')), `no diagnostics published on outside files: ${[...client.diagnostics.keys()].join(', ')}`);
+    assert.equal(await client.shutdown(), 0);
+    const log = fs.readFileSync(logFile, 'utf8').split('\n');
+    assert.ok(log.includes('guard installed'));
+    assert.deepEqual(log.filter((l) => l.includes(outside)), [], 'nothing outside the workspace folder read or opened');
+    assert.ok(log.some((l) => l === `read ${path.join(ws, 'modules', 'ok.json')}`), 'the linked template inside the workspace is read');
+    assert.deepEqual(log.filter((l) => l.startsWith('net ')), [], 'no network use');
+  } finally {
+    client.kill();
+    fs.rmSync(top, { recursive: true, force: true });
+  }
 });
