@@ -298,6 +298,11 @@ function run(argv: readonly string[], io: CliIo): number {
   // A parameter file that feeds a template is never analyzed as a template itself.
   const analyzeJobs = jobs.filter((j) => !usedParameterFiles.has(j.cand.real));
 
+  // --fix bookkeeping: a sequence number per write, the last write of each file, and the write
+  // sequence each analysis saw.
+  let writeSeq = 0;
+  const lastWrite = new Map<string, number>();
+  const analyzedAt = new WeakMap<Analyzed, number>();
   const analyzeJob = (job: FileJob): Analyzed => {
     const text = store.get(job.cand.path) ?? '';
     let result: AnalysisResult;
@@ -323,7 +328,9 @@ function run(argv: readonly string[], io: CliIo): number {
       if (t !== undefined) findings = applySuppressions(t, findings, file);
     }
     if (opts.quiet) findings = findings.filter((f) => f.severity === 'error');
-    return { job, kind: result.kind, result, findings: sortFindings(findings), invalidJson };
+    const out: Analyzed = { job, kind: result.kind, result, findings: sortFindings(findings), invalidJson };
+    analyzedAt.set(out, writeSeq);
+    return out;
   };
 
   // --- analysis (and --fix rounds) --------------------------------------------------------
@@ -337,7 +344,17 @@ function run(argv: readonly string[], io: CliIo): number {
       return EXIT_USAGE;
     }
   }
-  if (opts.fix) analyzed = analyzed.map((a) => (a.kind === 'template' && !a.invalidJson ? fixFile(a) : a));
+  // A template's analysis is stale once a file it read was written by the fixes of another
+  // template (a parent and its linked template both scanned): it is analyzed again before its own
+  // fixes are planned (they would be applied twice otherwise), and before it is reported.
+  const stale = (a: Analyzed): boolean => {
+    const at = analyzedAt.get(a) ?? 0;
+    return [...(a.result?.template?.files.keys() ?? [a.job.cand.path])].some((f) => (lastWrite.get(f) ?? 0) > at);
+  };
+  if (opts.fix) {
+    analyzed = analyzed.map((a) => (a.kind === 'template' && !a.invalidJson ? fixFile(stale(a) ? analyzeJob(a.job) : a) : a));
+    analyzed = analyzed.map((a) => (a.kind === 'template' && stale(a) ? analyzeJob(a.job) : a));
+  }
 
   function fixFile(first: Analyzed): Analyzed {
     let a = first;
@@ -361,6 +378,7 @@ function run(argv: readonly string[], io: CliIo): number {
           continue;
         }
         store.set(file, after, store.bom(file));
+        lastWrite.set(file, ++writeSeq);
         wrote = true;
       }
       if (!wrote) break;
