@@ -186,3 +186,33 @@ test('partly unfixable: priorities 100-108 taken and a deny at 110; --fix places
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a parent template and its linked template in one --fix run: the shared fix is applied once (no duplicate rule), reports are fresh, a second run changes nothing', async () => {
+  const dir = tempDir('apim-fixes-e2e-linked-');
+  try {
+    const module = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'stv2-missing-3443.json'), 'utf8'));
+    fs.mkdirSync(path.join(dir, 'modules'));
+    fs.writeFileSync(path.join(dir, 'modules', 'network.json'), JSON.stringify(module, null, 2) + '\n');
+    const parent = {
+      $schema: module.$schema,
+      contentVersion: '1.0.0.0',
+      resources: [{ type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'network', properties: { mode: 'Incremental', templateLink: { relativePath: 'modules/network.json' } } }],
+    };
+    fs.writeFileSync(path.join(dir, 'main.json'), JSON.stringify(parent, null, 2) + '\n');
+    const r = await runCli(['--fix', '--format', 'json', '.'], dir);
+    assert.notEqual(r.status, 2, r.stderr);
+    const out = fs.readFileSync(path.join(dir, 'modules', 'network.json'), 'utf8');
+    assert.deepEqual(duplicatePriorities(out), [], 'no duplicate priority');
+    const names = (JSON.parse(out).resources[0].properties.securityRules as { name: string }[]).map((x) => x.name);
+    assert.equal(new Set(names).size, names.length, `rule names unique: ${names.join(', ')}`);
+    assert.equal(names.length, 3, 'exactly one rule (3443) inserted');
+    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('fixed ')).length, 1, `one fix reported:\n${r.stderr}`);
+    for (const f of parseReport(r.stdout)) assert.deepEqual(f.findings.map((x) => `${x.ruleId}: ${x.message}`), [], `${f.path}: nothing left (reports are fresh)`);
+    const before = snapshot(dir);
+    const again = await runCli(['--fix', '.'], dir);
+    assert.match(again.stdout, /^no fixes applied$/m);
+    for (const [rel, buf] of before) assert.ok(buf.equals(snapshot(dir).get(rel)!), `${rel}: byte-identical`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
