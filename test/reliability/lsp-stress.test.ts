@@ -215,7 +215,11 @@ test(`language server stress: ${EDITS} random edits across ${DOCS} documents wit
         const big = bigTemplate(400);
         await client.open(closedMidAnalysis, big);
         await client.replace(closedMidAnalysis, big + ' ');
+        // a hover makes the server analyze the new version now; the close arrives behind it
+        track(client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: closedMidAnalysis }, position: { line: 40, character: 10 } }));
+        track(client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: closedMidAnalysis }, range: { start: { line: 0, character: 0 }, end: { line: 50, character: 0 } }, context: { diagnostics: [] } }));
         await client.close(closedMidAnalysis);
+        track(client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: closedMidAnalysis }, position: { line: 40, character: 10 } }));
       }
     }
     return sent;
