@@ -24,7 +24,7 @@ import { rowsFor } from '../../server/src/requirements';
 import { duplicatePriorities, runCli, strictJsonErrors, tempDir } from './helpers';
 
 const SEED = 20261126;
-const RUNS = 200;
+const RUNS = 240;
 const CLI_SUBSET = 24;
 const MAX_FIX_ROUNDS = 50; // the CLI's bound (server/src/cli.ts)
 const FILE = '/virtual/fixes-e2e/azuredeploy.json';
@@ -71,8 +71,8 @@ const ruleArb = fc.record({
 
 const caseArb = fc.record({
   platform: fc.constantFrom('stv1', 'stv2') as fc.Arbitrary<'stv1' | 'stv2'>,
-  /** Where the template keeps its rules: inline securityRules, child resources, or a languageVersion 2.0 template. */
-  form: fc.constantFrom('inline', 'child-resources', 'symbolic') as fc.Arbitrary<'inline' | 'child-resources' | 'symbolic'>,
+  /** Where the template keeps its rules: inline securityRules, child resources, a languageVersion 2.0 template, a nested deployment. */
+  form: fc.constantFrom('inline', 'child-resources', 'symbolic', 'nested') as fc.Arbitrary<'inline' | 'child-resources' | 'symbolic' | 'nested'>,
   mode: fc.constantFrom('External', 'Internal') as fc.Arbitrary<'External' | 'Internal'>,
   // Azure rejects two rules with one priority and direction: the generated NSG is deployable.
   rules: fc.uniqueArray(ruleArb, { maxLength: 9, selector: (r) => `${r.direction}:${r.priority}` }),
@@ -146,6 +146,19 @@ function templateText(c: Case): string {
       ...securityRules.map((r) => ({ type: 'Microsoft.Network/networkSecurityGroups/securityRules', apiVersion: '2023-11-01', name: `apim-nsg/${r.name}`, dependsOn: [NSG_ID], properties: r.properties })),
       ...rest,
     ];
+  } else if (c.form === 'nested') {
+    // Everything inside a nested deployment's inline template (inner scope): edited in place.
+    return (
+      JSON.stringify(
+        {
+          $schema: t.$schema,
+          contentVersion: t.contentVersion,
+          resources: [{ type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'apim-network', properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, template: t } }],
+        },
+        null,
+        2,
+      ) + '\n'
+    );
   } else if (c.form === 'symbolic') {
     // languageVersion 2.0: resources keyed by symbolic names, dependsOn by name.
     const [nsg, vnet, service] = t.resources as J[];
@@ -258,7 +271,7 @@ test(`property: random NSGs on a fixed APIM template, after --fix every row is a
       `${totals.allowed} row verdicts allowed after --fix, ${totals.impossible} genuinely unfixable (in ${totals.casesWithImpossible} NSGs)`,
   );
   t.diagnostic(`by form/profile/mode: ${[...forms].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  assert.equal(forms.size, 12, 'every form x profile x mode is exercised');
+  assert.equal(forms.size, 16, 'every form x profile x mode is exercised');
   assert.ok(totals.changed >= RUNS / 3, 'most random NSGs need fixes (the property is not vacuous)');
   assert.ok(totals.impossible > 0, 'some generated NSGs have a deny with no free priority below it');
 });
