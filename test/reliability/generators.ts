@@ -224,9 +224,19 @@ export const randomTemplateJson: fc.Arbitrary<string> = fc
           fc.jsonValue({ maxDepth: 1 }),
         ),
         apiVersion: fc.oneof(fc.constantFrom('2022-08-01', '2023-04-01', '2019-01-01'), fc.jsonValue({ maxDepth: 1 })),
-        name: fc.oneof(fc.string({ maxLength: 10 }), expressionString, fc.jsonValue({ maxDepth: 1 })),
-        sku: fc.jsonValue({ maxDepth: 2 }),
-        properties: fc.jsonValue({ maxDepth: 4 }),
+        name: fc.oneof(fc.constantFrom('r1', 'apim', 'nsg', 'r1/apim'), fc.string({ maxLength: 10 }), expressionString, fc.jsonValue({ maxDepth: 1 })),
+        sku: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ name: fc.constantFrom('Developer', 'Premium', 'Basic', 'StandardV2'), capacity: fc.oneof(fc.integer({ min: -1, max: 12 }), fc.jsonValue({ maxDepth: 1 })) })),
+        properties: fc.oneof(
+          fc.jsonValue({ maxDepth: 4 }),
+          // shapes that reach the chain: VNet mode, subnet references, inline subnets, NSG rows
+          fc.record({
+            virtualNetworkType: fc.oneof(fc.constantFrom('External', 'Internal'), fc.jsonValue({ maxDepth: 1 })),
+            virtualNetworkConfiguration: fc.oneof(fc.record({ subnetResourceId: fc.oneof(fc.constant("[resourceId('Microsoft.Network/virtualNetworks/subnets', 'r1', 'apim')]"), fc.jsonValue({ maxDepth: 1 })) }), fc.jsonValue({ maxDepth: 2 })),
+            subnets: fc.array(fc.record({ name: fc.constantFrom('apim', 'other'), properties: fc.jsonValue({ maxDepth: 3 }) }), { maxLength: 2 }),
+            securityRules: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 3 }),
+            additionalLocations: fc.jsonValue({ maxDepth: 3 }),
+          }, { requiredKeys: [] }),
+        ),
         copy: fc.jsonValue({ maxDepth: 2 }),
         resources: fc.jsonValue({ maxDepth: 3 }),
       }, { requiredKeys: ['type'] }),
