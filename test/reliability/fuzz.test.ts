@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
+import * as path from 'path';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/analyzer';
 import { CORPUS_SKIP, corpusJsonFiles, fixProblems, fixtureFiles, resultProblems, short } from './common';
@@ -104,4 +105,63 @@ test(`fuzz: mutated templates (values swapped, keys dropped, types changed, expr
     { seed: SEED, numRuns: runs(250) },
   );
   report(t, `mutated templates (${used.size} of ${bases.length} bases${CORPUS_SKIP ? '; corpus absent, fixtures only' : ''}, e.g. ${short([...used][0])})`, s);
+});
+
+test(`fuzz: random linked templates and parameter files (broken JSON, wrong shapes, cycles) (seed ${SEED})`, (t) => {
+  const s: Stats = { runs: 0, findings: 0, fixes: 0 };
+  const linkedText = fc.oneof(
+    fc.json({ maxDepth: 4 }),
+    fc.string({ maxLength: 200 }),
+    randomTemplateJson,
+    expressionTemplate,
+    nsgCase.map(nsgTemplate),
+    nsgCase.map((c) => nsgTemplate(c).slice(0, 300)), // truncated
+  );
+  const paramsText = fc.oneof(
+    fc.json({ maxDepth: 3 }),
+    fc.record({ sku: fc.jsonValue({ maxDepth: 2 }), vnetType: fc.jsonValue({ maxDepth: 2 }) }).map((p) =>
+      JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, { value: v }])) }),
+    ),
+  );
+  fc.assert(
+    fc.property(linkedText, linkedText, paramsText, fc.constantFrom('modules/a.json', 'modules/../modules/a.json', 'main.json', './b.json'), (a, b, params, rel) => {
+      const main = JSON.stringify({
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+        contentVersion: '1.0.0.0',
+        parameters: { sku: { type: 'string', defaultValue: 'Developer' }, vnetType: { type: 'string', defaultValue: 'External' } },
+        resources: [
+          { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'a', properties: { mode: 'Incremental', templateLink: { relativePath: rel }, parameters: { sku: { value: "[parameters('sku')]" } } } },
+          { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'b', properties: { mode: 'Incremental', templateLink: { relativePath: 'b.json' } } },
+          { type: 'Microsoft.ApiManagement/service', apiVersion: '2022-08-01', name: 'apim', location: 'westeurope', sku: { name: "[parameters('sku')]", capacity: 1 }, properties: { virtualNetworkType: "[parameters('vnetType')]", virtualNetworkConfiguration: { subnetResourceId: "[reference('a').outputs.subnetId.value]" } } },
+        ],
+      });
+      const files = new Map<string, string>([
+        ['/fz/main.json', main],
+        ['/fz/modules/a.json', a],
+        ['/fz/b.json', b],
+        ['/fz/main.parameters.json', params],
+      ]);
+      const readFile = (p: string) => files.get(path.posix.resolve('/fz', p));
+      const run = () => analyze({ file: '/fz/main.json', text: main, parametersFile: '/fz/main.parameters.json', readFile });
+      const r1 = run();
+      const problems: string[] = [];
+      for (const [file, text] of files) {
+        problems.push(...resultProblems(file, text, { ...r1, findings: r1.findings.filter((f) => f.location.file === file || f.ruleId === 'internal-error') }));
+        // fixes may edit the linked files too: each file's edits keep it valid JSON
+        const fp = fixProblems(file, text, r1.findings);
+        s.fixes += fp.fixes;
+        problems.push(...fp.problems);
+      }
+      try {
+        assert.deepStrictEqual(run().findings, r1.findings);
+      } catch {
+        problems.push('not deterministic');
+      }
+      s.runs++;
+      s.findings += r1.findings.length;
+      if (problems.length) throw new Error(`${[...new Set(problems)].join('\n')}\n--- a.json ---\n${a.slice(0, 2000)}\n--- b.json ---\n${b.slice(0, 2000)}\n--- params ---\n${params.slice(0, 1000)}`);
+    }),
+    { seed: SEED, numRuns: runs(200) },
+  );
+  report(t, 'random linked templates / parameter files', s);
 });
