@@ -337,3 +337,35 @@ test('language server: a 50 MB document gets a file-skipped diagnostic that says
     fs.rmSync(ws, { recursive: true, force: true });
   }
 });
+
+test('language server: Analyze Workspace over symlink loops and a symlink leading outside ends, each template once, nothing outside read', { timeout: 60_000 }, async () => {
+  const top = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'apim-wsloop-')));
+  const ws = path.join(top, 'ws');
+  const outside = path.join(top, 'outside');
+  fs.mkdirSync(path.join(ws, 'a'), { recursive: true });
+  fs.mkdirSync(path.join(ws, 'b'), { recursive: true });
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(ws, 'a', 't.json'), bigTemplate(2));
+  fs.writeFileSync(path.join(ws, 'b', 'u.json'), bigTemplate(3));
+  fs.writeFileSync(path.join(outside, 'secret.json'), bigTemplate(1));
+  fs.symlinkSync(ws, path.join(ws, 'a', 'to-root'));
+  fs.symlinkSync(path.join(ws, 'b'), path.join(ws, 'b', 'self'));
+  fs.symlinkSync(path.join(ws, 'y'), path.join(ws, 'x'));
+  fs.symlinkSync(path.join(ws, 'x'), path.join(ws, 'y'));
+  fs.symlinkSync(outside, path.join(ws, 'out'));
+  const client = LspClient.start();
+  try {
+    client.settings = { debounceMs: 10 };
+    const uri = 'file://' + ws;
+    await client.initialize({ rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }] });
+    const r = (await client.conn.sendRequest('apimVnet/analyzeWorkspace', {})) as { files: number; scanned: number };
+    assert.equal(r.files, 2, `two templates: ${JSON.stringify(r)}`);
+    await client.conn.sendRequest('apimVnet/rules', null);
+    const published = [...client.diagnostics.keys()];
+    assert.ok(!published.some((u) => u.includes('/outside/') || u.includes('/out/') || u.includes('to-root') || u.includes('/self/')), `each template once, nothing outside: ${published.join(', ')}`);
+    assert.equal(await client.shutdown(), 0);
+  } finally {
+    client.kill();
+    fs.rmSync(top, { recursive: true, force: true });
+  }
+});
