@@ -11,6 +11,7 @@ import type { Resource, Template } from '../template/model';
 import { evaluateRouteTable } from '../network/routes';
 import { inVnetMode, makeFinding, relatedToService, resourceLabel, resourceMemberLocation, serviceLabel } from './util';
 import { isArray, isObject } from '../expressions/value';
+import { unusedResourceName } from './missing-nsg';
 import { createRouteTableAndAssociate, addRoute, setRouteNextHop, defaultInternetRoute } from '../fixes';
 import { splitName } from '../network/chain';
 
@@ -78,7 +79,7 @@ export const expressrouteForcedTunneling: Rule = {
         } else {
           const file = subnet.scope.file;
           const leaf = splitName(subnet.name).slice(-1)[0];
-          const name = typeof leaf === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(leaf) ? `${leaf}-routes` : 'apim-routes';
+          const name = unusedResourceName(ctx.template, 'Microsoft.Network/routeTables', typeof leaf === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(leaf) ? `${leaf}-routes` : 'apim-routes');
           const edits = createRouteTableAndAssociate(file.text, file.file, { name, subnetPath: getNodePath(subnet.node), routes: [defaultInternetRoute()] });
           if (edits) fixes.push({ id: 'create-route-table', title: `Create route table '${name}' with 0.0.0.0/0 → Internet and associate it with the APIM subnet`, isPreferred: true, edits });
         }

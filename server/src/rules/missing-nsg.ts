@@ -3,12 +3,25 @@ import { getNodePath } from 'jsonc-parser';
 import type { Rule } from './rule';
 import type { Finding, Fix } from '../findings';
 import type { RuleContext } from './context';
-import type { Resource } from '../template/model';
+import type { Resource, Template } from '../template/model';
 import { inVnetMode, isV2Tier, makeFinding, modeOf, relatedToService, resourceLocation, serviceLabel, tierName } from './util';
 import { rowsFor, type RequirementRow } from '../requirements';
 import { createNsgWithRulesAndAssociate, choosePriorities, MAX_PRIORITY, MIN_PRIORITY, type NsgRuleSpec } from '../fixes';
 import { specFor } from './nsg-analysis';
 import { splitName } from '../network/chain';
+
+/**
+ * `base`, or `base-2`, `base-3`, ...: a name no resource of `type` in the template has (literal
+ * names, case-insensitive), so a created NSG or route table never collides with another one of
+ * the same name (ARM rejects a resource defined twice; two APIM subnets named alike in two VNets
+ * would otherwise both get '<subnet>-nsg').
+ */
+export function unusedResourceName(template: Template, type: string, base: string): string {
+  const taken = new Set<string>();
+  for (const r of template.resourcesOfType(type)) if (typeof r.name === 'string') taken.add(r.name.toLowerCase());
+  if (!taken.has(base.toLowerCase())) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`.toLowerCase())) return `${base}-${i}`;
+}
 
 /** Allow rules for every required row (one per direction), priorities 100, 110, ... per direction. */
 export function requiredRuleSpecs(rows: RequirementRow[]): NsgRuleSpec[] {
@@ -43,7 +56,7 @@ export const missingNsg: Rule = {
         const fixes: Fix[] = [];
         const file = subnet.scope.file;
         const leaf = splitName(subnet.name).slice(-1)[0];
-        const nsgName = typeof leaf === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(leaf) ? `${leaf}-nsg` : 'apim-nsg';
+        const nsgName = unusedResourceName(ctx.template, 'Microsoft.Network/networkSecurityGroups', typeof leaf === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(leaf) ? `${leaf}-nsg` : 'apim-nsg');
         const edits = createNsgWithRulesAndAssociate(file.text, file.file, { name: nsgName, subnetPath: getNodePath(subnet.node), rules: specs });
         if (edits) {
           fixes.push({
