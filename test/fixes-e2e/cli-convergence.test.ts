@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import {
   VARIANTS,
   duplicatePriorities,
+  duplicateResources,
   fixturesDir,
   jsoncErrors,
   parseReport,
@@ -44,6 +45,8 @@ const EXPECTED_RULES: Record<string, string[]> = {
   'symbolic-no-nsg': ['missing-nsg'],
   'v2-no-delegation': ['subnet-delegated'],
   'nested-deployment-inner-scope': ['nsg-blocks-required-port'],
+  'stv2-two-vnets-no-nsg': ['missing-nsg'],
+  'expressroute-two-vnets-no-udr': ['expressroute-forced-tunneling'],
   'nested-deployment-outer-scope': ['nsg-blocks-required-port'],
   'stv1-multi-region-two-nsgs': ['nsg-blocks-optional-port', 'nsg-blocks-required-port'],
   'stv1-stv2-shared-nsg': ['nsg-blocks-optional-port', 'nsg-blocks-required-port'],
@@ -116,6 +119,7 @@ test(`--fix through the CLI converges on ${names.length} fixtures x ${VARIANTS.l
       }
       assert.equal(indentOk(out, c.variant), undefined, `${label}: indentation in the file's style`);
       assert.deepEqual(duplicatePriorities(out), [], `${label}: NSG priorities unique per direction`);
+      assert.deepEqual(duplicateResources(out), [], `${label}: no resource declared twice`);
       const file = report.get(c.rel);
       assert.ok(file, `${label}: in the report`);
       const fixable = file.findings.filter((f) => f.fixes.some((x) => x.isPreferred));

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { corpusDir, duplicatePriorities, parseReport, runCli, snapshot, strictJsonErrors, tempDir } from './helpers';
+import { corpusDir, duplicatePriorities, duplicateResources, parseReport, runCli, snapshot, strictJsonErrors, tempDir } from './helpers';
 
 const manifest = path.join(corpusDir, 'MANIFEST.tsv');
 const skip = !fs.existsSync(manifest) && 'shared corpus absent (../shared/corpus)';
@@ -54,6 +54,7 @@ test('corpus NSGs with an injected low deny: --fix converges, says why for what 
       .map((l) => l.split('\t'))
       .filter((c) => c.length > 6 && /json/.test(c[6]));
     const mutated: string[] = [];
+    const inputs = new Map<string, string>();
     for (const c of rows) {
       const src = path.join(corpusDir, c[0]);
       const dest = path.join(dir, c[0]);
@@ -68,7 +69,9 @@ test('corpus NSGs with an injected low deny: --fix converges, says why for what 
         fs.writeFileSync(dest, text);
         continue;
       }
-      fs.writeFileSync(dest, JSON.stringify(value, null, 2) + '\n');
+      const input = JSON.stringify(value, null, 2) + '\n';
+      fs.writeFileSync(dest, input);
+      inputs.set(c[0], input);
       mutated.push(c[0]);
     }
     assert.ok(mutated.length >= 5, `${mutated.length} corpus templates hold a literal NSG`);
@@ -81,8 +84,10 @@ test('corpus NSGs with an injected low deny: --fix converges, says why for what 
     const reasons = new Set<string>();
     for (const rel of mutated) {
       const out = fs.readFileSync(path.join(dir, rel), 'utf8');
+      const input = inputs.get(rel)!;
       assert.deepEqual(strictJsonErrors(out), [], `${rel}: strict JSON`);
       assert.deepEqual(duplicatePriorities(out), [], `${rel}: NSG priorities unique per direction`);
+      assert.deepEqual(duplicateResources(out), duplicateResources(input), `${rel}: no resource declared twice by a fix`);
       inserted += (out.match(/"description": "API Management \((stv1|stv2|v2) row/g) ?? []).length;
       const r = report.get(rel);
       if (!r) continue;

@@ -10,7 +10,7 @@ import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { corpusDir, duplicatePriorities, jsoncErrors, parseReport, runCli, snapshot, strictJsonErrors, tempDir } from './helpers';
+import { corpusDir, duplicatePriorities, duplicateResources, jsoncErrors, parseReport, runCli, snapshot, strictJsonErrors, tempDir } from './helpers';
 
 const manifest = path.join(corpusDir, 'MANIFEST.tsv');
 const skip = !fs.existsSync(manifest) && 'shared corpus absent (../shared/corpus)';
@@ -62,6 +62,7 @@ async function corpusRun(t: TestContext, platform: 'auto' | 'stv1'): Promise<voi
       if (strictJsonErrors(input).length === 0) assert.deepEqual(strictJsonErrors(out), [], `${f.rel}: strict JSON stays strict JSON`);
       else assert.deepEqual(jsoncErrors(out), [], `${f.rel}: JSONC stays valid JSONC`);
       assert.deepEqual(duplicatePriorities(out), [], `${f.rel}: NSG priorities unique per direction`);
+      assert.deepEqual(duplicateResources(out), duplicateResources(input), `${f.rel}: no resource declared twice by a fix`);
       const r = report.get(f.rel);
       if (!r) continue; // not a deployment template (e.g. a module wrapper the scan skips)
       const fixable = r.findings.filter((x) => x.fixes.some((fix) => fix.isPreferred));

@@ -159,3 +159,33 @@ export interface JsonReportFile {
 export function parseReport(stdout: string): JsonReportFile[] {
   return (JSON.parse(stdout) as { files: JsonReportFile[] }).files;
 }
+
+/**
+ * Resources declared twice (same type and literal name, case-insensitive) in one template scope
+ * (the root, or a nested deployment's inline template): ARM rejects such a template.
+ */
+export function duplicateResources(text: string): string[] {
+  const value = parse(text.replace(/^\ufeff/, ''), [], { allowTrailingComma: true });
+  const dups: string[] = [];
+  const scope = (tpl: unknown): void => {
+    if (!tpl || typeof tpl !== 'object') return;
+    const res = (tpl as Record<string, unknown>).resources;
+    const list: unknown[] = Array.isArray(res) ? res : res && typeof res === 'object' ? Object.values(res) : [];
+    const seen = new Set<string>();
+    const visit = (r: unknown, parent?: string): void => {
+      if (!r || typeof r !== 'object') return;
+      const o = r as Record<string, any>;
+      if (typeof o.type === 'string' && typeof o.name === 'string' && !o.name.startsWith('[') && o.copy === undefined) {
+        // extension resources (diagnostic settings, locks, ...) are per `scope`
+        const key = `${parent ? parent + '/' : ''}${typeof o.scope === 'string' ? o.scope + '::' : ''}${o.type}/${o.name}`.toLowerCase();
+        if (seen.has(key)) dups.push(key);
+        seen.add(key);
+        for (const child of Array.isArray(o.resources) ? o.resources : []) visit(child, key);
+      }
+      if (typeof o.type === 'string' && o.type.toLowerCase() === 'microsoft.resources/deployments') scope(o.properties?.template);
+    };
+    for (const r of list) visit(r);
+  };
+  scope(value);
+  return dups;
+}

@@ -21,7 +21,7 @@ import type { Finding } from '../../server/src/findings';
 import { buildTemplate } from '../../server/src/template/builder';
 import { collectNsgRules, evaluateRows, type RowVerdict } from '../../server/src/network/nsg';
 import { rowsFor } from '../../server/src/requirements';
-import { duplicatePriorities, runCli, strictJsonErrors, tempDir } from './helpers';
+import { duplicatePriorities, duplicateResources, runCli, strictJsonErrors, tempDir } from './helpers';
 
 const SEED = 20261126;
 const RUNS = 240;
@@ -224,6 +224,7 @@ function checkCase(c: Case): Outcome & { fixed: string } {
   const { text, findings, rounds } = fixLikeCli(input);
   assert.deepEqual(strictJsonErrors(text), [], 'strict JSON after --fix');
   assert.deepEqual(duplicatePriorities(text), [], 'no two rules share a priority and direction');
+  assert.deepEqual(duplicateResources(text), [], 'no resource declared twice');
   assert.equal(fixableCount(findings), 0, `nothing fixable left: ${findings.filter((f) => f.fixes.some((x) => x.isPreferred)).map((f) => f.message).join(' || ')}`);
   const { verdicts, priorities } = verdictsOf(text, c);
   assert.ok(verdicts.length > 0);
