@@ -93,7 +93,8 @@ export function jsoncErrors(text: string): ParseError[] {
 }
 
 /**
- * Every (NSG, direction, priority) that occurs more than once among literal rules: inline
+ * Every (NSG, direction, priority) and (NSG, rule name) that occurs more than once among literal
+ * rules (Azure rejects both): inline
  * `securityRules` of NSG resources and `networkSecurityGroups/securityRules` child resources
  * (grouped by their parent name), at any nesting depth (nested deployments' inline templates,
  * symbolic-name resource objects).
@@ -102,6 +103,13 @@ export function duplicatePriorities(text: string): string[] {
   const value = parse(text.replace(/^\ufeff/, ''), [], { allowTrailingComma: true });
   const seen = new Map<string, number>();
   const dups: string[] = [];
+  const names = new Set<string>();
+  const noteName = (nsg: string, name: unknown) => {
+    if (typeof name !== 'string' || name.startsWith('[')) return;
+    const key = `${nsg}\0${name.toLowerCase()}`;
+    if (names.has(key)) dups.push(`${nsg} rule name ${name}`);
+    names.add(key);
+  };
   const note = (nsg: string, direction: unknown, priority: unknown) => {
     if (typeof priority !== 'number' || typeof direction !== 'string') return;
     const key = `${nsg}\0${direction.toLowerCase()}\0${priority}`;
@@ -125,10 +133,12 @@ export function duplicatePriorities(text: string): string[] {
         for (const r of props.securityRules) {
           const p = r && typeof r === 'object' ? (r as Record<string, any>).properties : undefined;
           if (p && typeof p === 'object') note(name, p.direction, p.priority);
+          if (r && typeof r === 'object') noteName(name, (r as Record<string, unknown>).name);
         }
       }
     } else if (type === 'microsoft.network/networksecuritygroups/securityrules' && typeof o.name === 'string' && !o.name.startsWith('[')) {
       note(o.name.split('/')[0].toLowerCase(), props.direction, props.priority);
+      noteName(o.name.split('/')[0].toLowerCase(), o.name.split('/').slice(1).join('/'));
     }
     for (const k of Object.keys(o)) visit(o[k]);
   };
