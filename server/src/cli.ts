@@ -328,7 +328,9 @@ function run(argv: readonly string[], io: CliIo): number {
       if (t !== undefined) findings = applySuppressions(t, findings, file);
     }
     if (opts.quiet) findings = findings.filter((f) => f.severity === 'error');
-    const out: Analyzed = { job, kind: result.kind, result, findings: sortFindings(findings), invalidJson };
+    // The model (template, parse tree, network chain) is only needed by --explain and --fix; a
+    // plain scan drops it here, or a workspace of thousands of templates runs out of memory.
+    const out: Analyzed = { job, kind: result.kind, result: opts.explain || opts.fix ? result : undefined, findings: sortFindings(findings), invalidJson };
     analyzedAt.set(out, writeSeq);
     return out;
   };

@@ -156,14 +156,15 @@ export function fastParseTree(text: string, maxDepth = 400): Node | undefined {
         while (d !== 125) {
           if (d !== 34) throw BAIL;
           const keyOffset = pos;
-          const prop: MutableNode = { type: 'property', offset: keyOffset, length: -1, parent: node, children: [] };
           const name = scanString();
-          prop.children!.push({ type: 'string', value: name, offset: keyOffset, length: pos - keyOffset, parent: prop });
+          const keyLength = pos - keyOffset;
           if (skip() !== 58) throw BAIL;
-          prop.colonOffset = pos;
+          // all fields at once (one object shape); jsonc-parser's key order except colonOffset last
+          const prop: MutableNode = { type: 'property', offset: keyOffset, length: -1, parent: node, children: undefined, colonOffset: pos };
           pos++;
+          const key: MutableNode = { type: 'string', value: name, offset: keyOffset, length: keyLength, parent: prop };
           const v = value(skip(), prop);
-          prop.children!.push(v);
+          prop.children = [key, v];
           prop.length = v.offset + v.length - keyOffset;
           children.push(prop);
           d = skip();
