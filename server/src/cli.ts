@@ -7,6 +7,7 @@
  * with CLI overrides, size cap, parameter file → analyze() → severity overrides, suppression
  * comments, --quiet → (--fix rounds) → text/JSON/SARIF → exit status.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze, fileSkippedFinding, type AnalysisResult } from './analyzer';
@@ -38,8 +39,8 @@ export const EXIT_USAGE = 2;
 
 /**
  * --fix re-analyzes after every round; fixes whose edits touch the same place (e.g. several NSG
- * rules appended to one securityRules array) go one per round, so the bound is generous, and a
- * round that does not reduce the number of fixable findings ends the loop (no oscillation).
+ * rules appended to one securityRules array) go one per round, so the bound is generous; a round
+ * that brings the files back to a state already seen ends the loop (no oscillation).
  */
 const MAX_FIX_ROUNDS = 50;
 
@@ -358,11 +359,19 @@ function run(argv: readonly string[], io: CliIo): number {
     analyzed = analyzed.map((a) => (a.kind === 'template' && stale(a) ? analyzeJob(a.job) : a));
   }
 
+  /** A digest of the current text of every file an analysis read (the state --fix rounds move through). */
+  function filesState(a: Analyzed): string {
+    const h = createHash('sha256');
+    for (const f of [...(a.result?.template?.files.keys() ?? [a.job.cand.path])].sort()) h.update(f).update('\0').update(store.get(f) ?? '').update('\0');
+    return h.digest('hex');
+  }
+
   function fixFile(first: Analyzed): Analyzed {
     let a = first;
     const tplDir = path.dirname(a.job.cand.path);
     const applied = new Map<string, number>(); // file → fixes applied
     const appliedRules = new Map<string, Set<string>>();
+    const seenStates = new Set<string>([filesState(a)]);
     for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
       const plan = planFixRound(a.findings, (file) => store.allowed(file, tplDir) && store.get(file) !== undefined);
       if (plan.editsByFile.size === 0) break;
@@ -391,17 +400,21 @@ function run(argv: readonly string[], io: CliIo): number {
         set.add(c.finding.ruleId);
         appliedRules.set(file, set);
       }
-      const fixableBefore = a.findings.filter((f) => f.fixes.some((x) => x.isPreferred)).length;
       a = analyzeJob(a.job);
       if (a.invalidJson) {
         note(`${displayPath(a.job.cand.path, io.cwd)}: a fix produced invalid JSON; stopping fixes for this file`);
         break;
       }
       const fixableAfter = a.findings.filter((f) => f.fixes.some((x) => x.isPreferred)).length;
-      if (fixableAfter >= fixableBefore) {
+      // Progress is not a falling count of fixable findings: a fix can bring new ones into force
+      // (a Consumption sku changed to Developer makes the NSG rows apply). The loop ends when the
+      // files come back to a state already seen (fixes undoing each other), or at the bound.
+      const state = filesState(a);
+      if (seenStates.has(state)) {
         if (fixableAfter > 0) note(`${displayPath(a.job.cand.path, io.cwd)}: fixes are not converging; ${fixableAfter} fixable findings left`);
         break;
       }
+      seenStates.add(state);
       if (round === MAX_FIX_ROUNDS - 1 && fixableAfter > 0) {
         note(`${displayPath(a.job.cand.path, io.cwd)}: stopped after ${MAX_FIX_ROUNDS} fix rounds; ${fixableAfter} fixable findings left`);
       }
