@@ -46,6 +46,9 @@ const EXPECTED_RULES: Record<string, string[]> = {
   'v2-no-delegation': ['subnet-delegated'],
   'nested-deployment-inner-scope': ['nsg-blocks-required-port'],
   'stv2-two-vnets-no-nsg': ['missing-nsg'],
+  // the sku fix makes the NSG rows apply (a Consumption service has none): new fixable findings
+  // appear after the first round, and the loop must go on
+  'consumption-internal-then-nsg': ['nsg-blocks-optional-port', 'nsg-blocks-required-port', 'unsupported-sku'],
   'expressroute-two-vnets-no-udr': ['expressroute-forced-tunneling'],
   'nested-deployment-outer-scope': ['nsg-blocks-required-port'],
   'stv1-multi-region-two-nsgs': ['nsg-blocks-optional-port', 'nsg-blocks-required-port'],

@@ -185,17 +185,18 @@ function fixLikeCli(text: string, file = FILE): { text: string; findings: Findin
   let t = text;
   let findings = analyzeText(t, file);
   let rounds = 0;
+  const seen = new Set<string>([t]);
   for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
     const plan = planFixRound(findings, (f) => f === file);
     if (plan.editsByFile.size === 0) break;
     const after = applyTextEdits(t, plan.editsByFile.get(file) ?? []);
     if (after === t) break;
-    const before = fixableCount(findings);
     t = after;
     rounds++;
     findings = analyzeText(t, file);
     assert.ok(!findings.some((f) => f.ruleId === 'invalid-json'), 'a fix produced invalid JSON');
-    if (fixableCount(findings) >= before) break;
+    if (seen.has(t)) break; // the files came back to a state already seen
+    seen.add(t);
   }
   return { text: t, findings, rounds };
 }
