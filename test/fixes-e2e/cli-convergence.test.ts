@@ -223,3 +223,25 @@ test('a parent template and its linked template in one --fix run: the shared fix
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('rules built from a parameter or by a copy loop: --fix edits nothing and each finding says why', async () => {
+  const dir = tempDir('apim-fixes-e2e-opaque-');
+  try {
+    const names = ['rules-from-parameter.json', 'rules-copy-loop.json'];
+    for (const n of names) fs.copyFileSync(path.join(fixturesDir, 'partly-unfixable', n), path.join(dir, n));
+    const before = snapshot(dir);
+    const r = await runCli(['--fix', '--format', 'json', '.'], dir);
+    assert.match(r.stderr, /^no fixes applied$/m, r.stderr);
+    for (const [rel, buf] of before) assert.ok(buf.equals(snapshot(dir).get(rel)!), `${rel}: untouched`);
+    const files = parseReport(r.stdout);
+    assert.equal(files.length, 2);
+    for (const f of files) {
+      const nsgFindings = f.findings.filter((x) => x.ruleId === 'nsg-blocks-required-port');
+      assert.equal(nsgFindings.length, 1, `${f.path}: the 3443 row is reported`);
+      assert.equal(nsgFindings[0].fixes.length, 0);
+      assert.match(nsgFindings[0].noFixReason ?? '', /not written literally in this template \((built by the copy loop 'securityRules' over parameter 'nsgRules'|from parameter 'nsgRules')\)/);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
