@@ -245,3 +245,32 @@ test('rules built from a parameter or by a copy loop: --fix edits nothing and ea
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('inbound deny at 100, outbound deny at 999 (stv1): every outbound rule is placed, Redis (row 9) gets its outbound half, the inbound rows say why', async () => {
+  const dir = tempDir('apim-fixes-e2e-half-');
+  try {
+    const t = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'stv1-all-rows-blocked.json'), 'utf8'));
+    t.resources[0].properties.securityRules[0].properties.priority = 100; // DenyAllIn
+    const file = path.join(dir, 'azuredeploy.json');
+    fs.writeFileSync(file, JSON.stringify(t, null, 2) + '\n');
+    const r = await runCli(['--fix', '--format', 'json', file], dir);
+    const out = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const rules = out.resources[0].properties.securityRules as { name: string; properties: { direction: string; priority: number; access: string } }[];
+    const added = rules.filter((x) => x.properties.access === 'Allow');
+    assert.ok(added.every((x) => x.properties.direction === 'Outbound' && x.properties.priority < 999), 'only outbound rules, below the outbound deny');
+    assert.deepEqual(
+      added.map((x) => x.name).filter((n) => /Redis/.test(n)),
+      ['Allow_Dependency_Redis_Cache_Outbound'],
+      'the outbound half of row 9 is placed',
+    );
+    assert.equal(added.length, 8, 'rows 3-8, 10 and the outbound half of 9');
+    const left = parseReport(r.stdout)[0].findings.filter((f) => /^nsg-blocks-/.test(f.ruleId));
+    assert.deepEqual(left.map((f) => (f as { message: string }).message.match(/stv1 row (\d+)/)?.[1]).sort(), ['1', '11', '2', '9']);
+    for (const f of left) {
+      assert.equal(f.fixes.filter((x) => x.isPreferred).length, 0);
+      assert.match(f.noFixReason ?? '', /no free priority exists below 100 in the inbound direction/);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
