@@ -105,9 +105,11 @@ export function lineIndent(text: string, offset: number): string {
 
 /** True when only spaces/tabs precede `offset` on its line. */
 export function startsLine(text: string, offset: number): boolean {
-  const s = lineStart(text, offset);
-  for (let i = s; i < offset; i++) {
+  // backwards from the offset: stops at the first non-blank character, so that a call is O(1) on
+  // a minified (single-line) document instead of O(line length), which made fixes quadratic there
+  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
     const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
     if (c !== 32 && c !== 9) return false;
   }
   return true;
