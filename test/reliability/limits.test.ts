@@ -190,3 +190,40 @@ test('a file over maxFileSize is not parsed: a file-skipped finding gives its si
   assert.deepEqual(r2.findings.map((f) => f.ruleId), ['file-skipped']);
   assert.match(r2.findings[0].message, new RegExp(`${Buffer.byteLength(big)} bytes.*${DEFAULT_MAX_FILE_SIZE} bytes`));
 });
+
+test('breadth: a minified NSG with 4,000 rules, 2,000 subnets with 100 services, a chain of 8,000 variables, 2,000 resources with 20 dependsOn each — each in bounded time', () => {
+  const rules = Array.from({ length: 4000 }, (_, i) => ({
+    name: `r${i}`,
+    properties: { priority: 100 + (i % 3900), direction: i % 2 ? 'Inbound' : 'Outbound', access: i % 3 ? 'Allow' : 'Deny', protocol: 'Tcp', sourceAddressPrefix: `10.${i % 250}.0.0/16`, sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: String(1000 + (i % 60000)) },
+  }));
+  const nsg = { type: 'Microsoft.Network/networkSecurityGroups', apiVersion: '2023-04-01', name: 'nsg', location: 'westeurope', properties: { securityRules: rules } };
+  const vnet = (subnets: unknown[]) => ({ type: 'Microsoft.Network/virtualNetworks', apiVersion: '2023-04-01', name: 'vnet', location: 'westeurope', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/8'] }, subnets } });
+  const nsgSubnet = { name: 'apim', properties: { addressPrefix: '10.0.0.0/24', networkSecurityGroup: { id: "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg')]" } } };
+  // minified: one line (fix layout used to scan the whole line per member: quadratic)
+  const r1 = timed('/limits/nsg-4000-rules.json', JSON.stringify(JSON.parse(apimTemplate({ resources: [nsg, vnet([nsgSubnet])] }))));
+  assert.ok(r1.findings.some((f) => f.ruleId.startsWith('nsg-blocks')), 'the rules are evaluated');
+
+  const subnets = Array.from({ length: 2000 }, (_, i) => ({ name: `s${i}`, properties: { addressPrefix: `10.${i >> 8}.${i & 255}.0/24` } }));
+  const services = Array.from({ length: 100 }, (_, i) => ({
+    type: 'Microsoft.ApiManagement/service',
+    apiVersion: '2022-08-01',
+    name: `apim${i}`,
+    location: 'westeurope',
+    sku: { name: 'Developer', capacity: 1 },
+    properties: { virtualNetworkType: 'External', virtualNetworkConfiguration: { subnetResourceId: `[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 's${i}')]` } },
+  }));
+  timed('/limits/subnets-2000.json', JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [vnet(subnets), ...services] }, null, 2));
+
+  const variables: Record<string, string> = { v0: 'a' };
+  for (let i = 1; i < 8000; i++) variables[`v${i}`] = `[concat(variables('v${i - 1}'), 'x')]`;
+  timed('/limits/variable-chain-8000.json', apimTemplate({ variables, subnet: "[variables('v7999')]" }));
+
+  const resources = Array.from({ length: 2000 }, (_, i) => ({
+    type: 'Microsoft.Network/virtualNetworks/subnets',
+    apiVersion: '2023-04-01',
+    name: `vnet/s${i}`,
+    properties: { addressPrefix: '10.0.0.0/24' },
+    dependsOn: Array.from({ length: 20 }, (_, j) => `[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 's${(i + j) % 2000}')]`),
+  }));
+  timed('/limits/resources-2000.json', apimTemplate({ resources, subnet: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 's1')]" }));
+});
