@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze, type AnalysisResult } from '../../server/src/analyzer';
 import { DEFAULT_MAX_FILE_SIZE } from '../../server/src/config/types';
-import { FIXTURES_DIR, resultProblems } from './common';
+import { FIXTURES_DIR, applyEdits, jsonFlavor, resultProblems } from './common';
 import { SCHEMA } from './generators';
 
 /** Generous: a hang detector, not a performance test (the machine may be loaded). */
@@ -226,4 +226,38 @@ test('breadth: a minified NSG with 4,000 rules, 2,000 subnets with 100 services,
     dependsOn: Array.from({ length: 20 }, (_, j) => `[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 's${(i + j) % 2000}')]`),
   }));
   timed('/limits/resources-2000.json', apimTemplate({ resources, subnet: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 's1')]" }));
+});
+
+test('odd encodings: BOM, CRLF, CR-only, NUL bytes, lone surrogates, a 1 MB single line — no internal error, ranges inside, fixes keep JSON valid', () => {
+  const base = JSON.stringify(JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'cli', 'no-nsg.json'), 'utf8')), null, 2);
+  const variants: [string, string][] = [
+    ['bom', '\uFEFF' + base],
+    ['crlf', base.replace(/\n/g, '\r\n')],
+    ['cr', base.replace(/\n/g, '\r')],
+    ['nul-in-string', base.replace('"Microsoft.Network/virtualNetworks"', '"Microsoft.Network/virtual\\u0000Networks"')],
+    ['raw-nul', base.replace('"resources"', '"reso\u0000urces"')],
+    ['lone-surrogate', base.replace('"apim-basic"', '"apim-\uD800basic"')],
+    ['surrogate-key', base.replace('"properties"', '"\uDC00properties"')],
+    ['tabs', base.replace(/ {2}/g, '\t')],
+    ['one-line-1mb', JSON.stringify({ ...JSON.parse(base), padding: 'p'.repeat(1 << 20) })],
+  ];
+  for (const [name, text] of variants) {
+    const file = `/limits/encoding-${name}.json`;
+    const r = timed(file, text);
+    // every fix applied to the text (with its BOM, if any) keeps it what it was: JSON or JSONC
+    const flavor = jsonFlavor(text.replace(/^\uFEFF/, ''));
+    let fixes = 0;
+    for (const f of r.findings) {
+      for (const fix of f.fixes) {
+        const edits = fix.edits.filter((e) => e.file === file);
+        if (!edits.length || !flavor) continue;
+        fixes++;
+        const out = applyEdits(text, edits);
+        assert.equal(out.charCodeAt(0) === 0xfeff, text.charCodeAt(0) === 0xfeff, `${name}: ${fix.id} keeps the BOM as it was`);
+        const after = jsonFlavor(out.replace(/^\uFEFF/, ''));
+        assert.ok(after === flavor || (flavor === 'jsonc' && after === 'json'), `${name}: ${fix.id} yields ${after ?? 'invalid JSON'} from ${flavor}`);
+      }
+    }
+    if (['bom', 'crlf', 'tabs'].includes(name)) assert.ok(fixes > 0, `${name}: fixes were checked`);
+  }
 });
