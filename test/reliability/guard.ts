@@ -6,7 +6,6 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import assert from 'node:assert/strict';
 import { REPO_ROOT } from './common';
 import { SCHEMA } from './generators';
 
@@ -45,7 +44,10 @@ export function runGuarded(script: string, args: string[], cwd: string, timeoutM
     child.on('close', (status) => {
       clearTimeout(timer);
       const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : [];
-      assert.ok(lines.includes('guard installed'), 'the guard preload ran');
+      if (!lines.includes('guard installed')) {
+        reject(new Error(`the guard preload did not run; stderr: ${stderr.slice(-2000)}`));
+        return;
+      }
       resolve({
         status,
         stdout,
