@@ -378,3 +378,29 @@ test('language server: Analyze Workspace over symlink loops and a symlink leadin
     fs.rmSync(top, { recursive: true, force: true });
   }
 });
+
+test('language server: a template nested 100,000 levels deep gets a file-skipped diagnostic; hover, code actions, fix-all and the report still answer', { timeout: 60_000 }, async () => {
+  const client = LspClient.start();
+  try {
+    client.settings = { debounceMs: 10 };
+    await client.initialize({});
+    const N = 100_000;
+    const text = `{"$schema":"${SCHEMA}","resources":[{"type":"Microsoft.ApiManagement/service","properties":${'{"a":'.repeat(N)}1${'}'.repeat(N)}}]}`;
+    const uri = 'untitled:deep.json';
+    await client.open(uri, text);
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0, 'file-skipped for the deep document', undefined, 30_000);
+    assert.deepEqual(diags.map((d) => d.code), ['file-skipped']);
+    assert.match(diags[0].message, /nested deeper than \d+ levels/);
+    const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 300 } });
+    assert.equal(hover, null);
+    const actions = await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5000 } }, context: { diagnostics: diags } });
+    assert.ok(Array.isArray(actions));
+    await client.conn.sendRequest('apimVnet/fixAll', { uri });
+    const report = await client.conn.sendRequest('apimVnet/networkReport', { uri });
+    assert.match(String(report), /file-skipped/);
+    assert.equal(client.exitCode, undefined, 'still running');
+    assert.equal(await client.shutdown(), 0);
+  } finally {
+    client.kill();
+  }
+});
