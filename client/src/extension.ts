@@ -290,7 +290,7 @@ function explicitSettings(scopeUri: string | undefined): Record<string, unknown>
     }
   }
   // debounceMs has a meaningful default that no file overrides
-  if (out.debounceMs === undefined) out.debounceMs = cfg.get<number>('debounceMs', 150);
+  if (out.debounceMs === undefined) out.debounceMs = cfg.get<number>('debounceMs', 50);
   return out;
 }
 

@@ -33,7 +33,7 @@ test('package.json: commands, settings with markdownDescription and scope, jsonV
   for (const key of ['apimVnet.platform', 'apimVnet.rules', 'apimVnet.parameterFiles']) assert.equal(props[key].scope, 'resource');
   assert.equal(props['apimVnet.trace.server'].scope, 'window');
   assert.deepEqual(props['apimVnet.platform'].enum, ['auto', 'stv1', 'stv2']);
-  assert.equal(props['apimVnet.debounceMs'].default, 150);
+  assert.equal(props['apimVnet.debounceMs'].default, 50);
   const ruleProps = props['apimVnet.rules'].properties!;
   assert.deepEqual(Object.keys(ruleProps).sort(), ALL_RULE_META.map((r) => r.id).sort(), 'every rule id is a setting property');
   for (const r of ALL_RULE_META) {

@@ -7,7 +7,7 @@
 import type { ApimVnetConfig, Platform } from '../config/types';
 import type { SeveritySetting } from '../findings';
 
-export const DEFAULT_DEBOUNCE_MS = 150;
+export const DEFAULT_DEBOUNCE_MS = 50;
 
 export interface LspSettings {
   platform?: Platform;
