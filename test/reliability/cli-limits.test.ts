@@ -86,3 +86,43 @@ test('CLI: symlink loops in a scanned folder (to an ancestor, to itself, two lin
   assert.equal(paths.length, 2, `t.json and u.json once each: ${paths.join(', ')}`);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('CLI --fix over hostile files (100,000-deep, 1 MB expression, copy count 1e9, BOM + CRLF, truncated, a symlink loop) ends without a stack trace; files stay valid JSON', async () => {
+  const dir = tempDir();
+  const N = 100_000;
+  const deep = apim().replace('"publisherName"', `"deep": ${'['.repeat(N)}${']'.repeat(N)}, "publisherName"`);
+  const files: Record<string, string> = {
+    'deep.json': deep,
+    'long-expression.json': apim().replace('"Basic"', `"[concat('${'B'.repeat(1 << 20)}')]"`),
+    'copy.json': apim([
+      {
+        type: 'Microsoft.Network/networkSecurityGroups',
+        apiVersion: '2023-04-01',
+        name: "[concat('nsg', copyIndex())]",
+        location: 'westeurope',
+        copy: { name: 'many', count: 1e9 },
+        properties: { securityRules: [] },
+      },
+    ]),
+    'bom-crlf.json': '\uFEFF' + apim().replace(/\n/g, '\r\n'),
+    'truncated.json': apim().slice(0, 400),
+  };
+  for (const [name, text] of Object.entries(files)) write(dir, name, text);
+  fs.symlinkSync(dir, path.join(dir, 'loop'));
+  const r = await runGuarded(BIN, ['--fix', '--format', 'json', '.'], dir, 120_000);
+  assert.ok(r.status === 0 || r.status === 1 || r.status === 2, `exit status ${r.status}; stderr: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.deepEqual(r.net, [], 'no network use');
+  const report = JSON.parse(r.stdout) as JsonReport;
+  assert.ok(!report.files.some((f) => f.findings.some((x) => x.ruleId === 'internal-error')), 'no internal error');
+  for (const name of Object.keys(files)) {
+    const after = fs.readFileSync(path.join(dir, name), 'utf8').replace(/^\uFEFF/, '');
+    if (name === 'truncated.json') assert.equal(after, files[name], 'an invalid file is not rewritten');
+    else assert.doesNotThrow(() => JSON.parse(after), `${name} is still valid JSON after --fix`);
+  }
+  const fixed = fs.readFileSync(path.join(dir, 'bom-crlf.json'), 'utf8');
+  assert.ok(fixed.startsWith('\uFEFF'), 'BOM kept');
+  assert.doesNotMatch(fixed, /"Basic"/, 'the unsupported-sku fix was applied');
+  assert.doesNotMatch(fixed, /[^\r]\n/, 'CRLF line endings kept');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
