@@ -12,6 +12,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/analyzer';
+import { hoverAt } from '../../server/src/hover';
+import { explainText, networkReportMarkdown, reportOptionsFor } from '../../server/src/report';
 import { CORPUS_SKIP, corpusJsonFiles, fixProblems, fixtureFiles, resultProblems, short } from './common';
 import { expressionTemplate, mutate, mutations, nsgCase, nsgTemplate, randomTemplateJson } from './generators';
 
@@ -164,4 +166,56 @@ test(`fuzz: random linked templates and parameter files (broken JSON, wrong shap
     { seed: SEED, numRuns: runs(200) },
   );
   report(t, 'random linked templates / parameter files', s);
+});
+
+test(`fuzz: hover at random offsets and the --explain / network reports over fuzzed templates never throw (seed ${SEED})`, (t) => {
+  const bases = [...fixtureFiles(), ...corpusJsonFiles()]
+    .filter((f) => fs.statSync(f).size <= 60_000)
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(fs.readFileSync(f, 'utf8').replace(/^\uFEFF/, '')) as unknown];
+      } catch {
+        return [];
+      }
+    })
+    .filter((v) => v && typeof v === 'object' && 'resources' in (v as object));
+  let docs = 0;
+  let hovers = 0;
+  let shown = 0;
+  let reports = 0;
+  const doc = fc.oneof(
+    nsgCase.map(nsgTemplate),
+    expressionTemplate,
+    fc.tuple(fc.nat(), mutations).map(([i, ms]) => mutate(structuredClone(bases[i % bases.length]), ms)),
+  );
+  fc.assert(
+    fc.property(doc, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), (text, where) => {
+      const file = '/fuzz/hover.json';
+      const r = analyze({ file, text });
+      // random offsets, plus the keys hover is about
+      const offsets = where.map((w) => Math.floor(w * text.length));
+      for (const key of ['virtualNetworkType', 'virtualNetworkConfiguration', 'subnetResourceId', 'securityRules', 'destinationPortRange', '"sku"', 'networkSecurityGroup', 'publicIpAddressId']) {
+        const at = text.indexOf(key);
+        if (at >= 0) offsets.push(at + 2);
+      }
+      for (const offset of offsets) {
+        const h = hoverAt({ text, offset, template: r.template, findings: r.findings, file });
+        hovers++;
+        if (h) {
+          shown++;
+          assert.ok(h.range.offset >= 0 && h.range.offset + h.range.length <= text.length, `hover range inside the document at ${offset}`);
+          assert.equal(typeof h.markdown, 'string');
+        }
+      }
+      if (r.template && r.services) {
+        const opts = reportOptionsFor(r.context, { baseDir: '/fuzz' });
+        assert.equal(typeof explainText(r.template, r.services, opts), 'string');
+        assert.equal(typeof networkReportMarkdown(r.template, r.services, opts), 'string');
+        reports++;
+      }
+      docs++;
+    }),
+    { seed: SEED, numRuns: runs(150) },
+  );
+  t.diagnostic(`hover / reports: ${docs} documents (seed ${SEED}), ${hovers} hovers (${shown} with content), ${reports} explain + network reports`);
 });
