@@ -9,7 +9,7 @@
  * Caps (the whole reliability suite must stay within ~2 minutes on 2 cores; set
  * RELIABILITY_SCALE=<n> to multiply the budgets):
  *  - prefixes: the full stride-64 sweep for files up to 8 KB; larger files get evenly spaced
- *    prefixes, min(300, max(2, 750 KB / size)) of them (the stride is printed);
+ *    prefixes, min(300, max(4, 750 KB / size)) of them (the stride is printed);
  *  - deletions in the first 4 KB: every one when the budget allows, else a seeded sample
  *    (half at structural characters {}[]":, half uniform) of max(1, 60 KB / size) positions.
  */
@@ -43,7 +43,7 @@ function planFor(files: string[]): Plan {
     const n = text.length;
     // prefixes
     const full = Math.ceil(n / 64);
-    const count = n <= FULL_PREFIX_SWEEP_MAX ? full : Math.min(full, 300, Math.max(2, Math.floor(PREFIX_BUDGET / Math.max(n, 1))));
+    const count = n <= FULL_PREFIX_SWEEP_MAX ? full : Math.min(full, 300, Math.max(4, Math.floor(PREFIX_BUDGET / Math.max(n, 1))));
     const prefixes: number[] = [];
     if (count === full) for (let p = 0; p < n; p += 64) prefixes.push(p);
     else for (let i = 0; i < count; i++) prefixes.push(Math.floor((n * i) / count));
@@ -158,7 +158,7 @@ test('typing simulation over every test fixture: all stride-64 prefixes and dele
 });
 
 test(
-  'typing simulation over the shared corpus JSON: stride-64 prefixes up to 8 KB, evenly spaced prefixes capped at min(300, max(2, 750 KB/size)) beyond; sampled deletions in the first 4 KB',
+  'typing simulation over the shared corpus JSON: stride-64 prefixes up to 8 KB, evenly spaced prefixes capped at min(300, max(4, 750 KB/size)) beyond; sampled deletions in the first 4 KB',
   { skip: CORPUS_SKIP },
   async (t) => {
     const files = corpusJsonFiles();
