@@ -267,6 +267,9 @@ test('a malformed request and an unknown method get error responses; the server 
   // a code action request for an unknown document and a hover with garbage positions are answered, not fatal
   assert.deepEqual(await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: 'file:///nowhere.json' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }), []);
   await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: uriOf('basic.json') }, position: null }).catch(() => undefined);
+  // a handler that throws (here: params without a textDocument) is answered with an InternalError response
+  await assert.rejects(client.conn.sendRequest('textDocument/hover', { position: { line: 0, character: 0 } }), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InternalError);
+  await assert.rejects(client.conn.sendRequest('textDocument/codeAction', { range: null, context: {} }), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InternalError);
   const uri = uriOf('after-errors.json');
   await client.open(uri, BASIC_EXTERNAL);
   await client.waitForDiagnostics(uri, (x) => !!SKU(x), 'the server still analyzes', 1);

@@ -31,23 +31,6 @@ export function safeRequest<P extends unknown[], R>(
   };
 }
 
-/** Wraps a request handler that must answer with a neutral result (null / []) on failure. */
-export function safeRequestOr<P extends unknown[], R>(
-  logger: Logger,
-  name: string,
-  fallback: R,
-  fn: (...args: P) => R | Promise<R>,
-): (...args: P) => Promise<R> {
-  return async (...args: P) => {
-    try {
-      return await fn(...args);
-    } catch (e) {
-      logger.error(`[apim-vnet] ${name} failed: ${describe(e)}`);
-      return fallback;
-    }
-  };
-}
-
 /** Wraps a notification handler. */
 export function safeNotification<P extends unknown[]>(
   logger: Logger,

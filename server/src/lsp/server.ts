@@ -27,7 +27,7 @@ import { DebouncedRunner } from './scheduler';
 import { codeActionsFor, FIX_ALL_KIND } from './code-actions';
 import { fixAllRounds } from './fix-all';
 import { isDiagnosticData, type SerializedFix } from './diagnostics';
-import { safeNotification, safeRequest, safeRequestOr, invalidParams } from './safe';
+import { safeNotification, safeRequest, invalidParams } from './safe';
 import { pathToUri, uriToPath } from './uri';
 import { scanFolders } from './workspace-scan';
 import { isIgnored as configIgnores } from '../config/load';
@@ -258,7 +258,7 @@ export function startServer(connection: Connection): ServerHandle {
 
   // ---- features --------------------------------------------------------------------------------
   connection.onCodeAction(
-    safeRequestOr(connection.console, 'codeAction', [], async (params) => {
+    safeRequest(connection.console, 'codeAction', async (params: import('vscode-languageserver').CodeActionParams) => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const entry = await ensureAnalysis(doc);
@@ -274,7 +274,7 @@ export function startServer(connection: Connection): ServerHandle {
   );
 
   connection.onCodeActionResolve(
-    safeRequestOr<[CodeAction], CodeAction>(connection.console, 'codeAction/resolve', { title: '' }, async (action) => {
+    safeRequest(connection.console, 'codeAction/resolve', async (action: CodeAction) => {
       const data = action.data as { fixAll?: string; version?: number } | undefined;
       if (!data?.fixAll) return action;
       const doc = documents.get(data.fixAll);
@@ -286,7 +286,7 @@ export function startServer(connection: Connection): ServerHandle {
   );
 
   connection.onHover(
-    safeRequestOr<[import('vscode-languageserver').HoverParams], Hover | null>(connection.console, 'hover', null, async (params) => {
+    safeRequest(connection.console, 'hover', async (params: import('vscode-languageserver').HoverParams): Promise<Hover | null> => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       const entry = await ensureAnalysis(doc);
