@@ -481,15 +481,18 @@ async function benchCli() {
       }
     }
     const baselineScript = path.join(__dirname, 'parse-baseline.js');
-    const time = (args) => {
+    const time = (args, env) => {
       const t = performance.now();
-      const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
+      const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
       // the head of stderr names the failure (e.g. heap out of memory); the tail is the stack
       const err = r.stderr || '';
       return { ms: performance.now() - t, status: r.status, stderr: err.length > 600 ? err.slice(0, 300) + ' … ' + err.slice(-300) : err, stdout: (r.stdout || '').slice(-300) };
     };
     const base = time([baselineScript, dir]);
-    const cli = time([path.join(ROOT, 'bin', 'apim-vnet-lint.js'), '--format', 'json', '--output', path.join(dir, 'report.json'), dir]);
+    const cliArgs = [path.join(ROOT, 'bin', 'apim-vnet-lint.js'), '--format', 'json', '--output', path.join(dir, 'report.json'), dir];
+    const cli = time(cliArgs);
+    // the same scan on the main thread only (no worker threads)
+    const single = time(cliArgs, { APIM_VNET_LINT_THREADS: '0' });
     let summary = '';
     try {
       const rep = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
@@ -504,6 +507,16 @@ async function benchCli() {
       baselineMs: base.ms,
       cliMs: cli.ms,
       cliStatus: cli.status,
+      singleMs: single.ms,
+      singleStatus: single.status,
+      singleRatio: single.ms / base.ms,
+      threads: (() => {
+        try {
+          return require('../out/server/src/cli/workers.js').workerCount(n, bytes);
+        } catch {
+          return undefined;
+        }
+      })(),
       cliStderr: cli.status === 0 || cli.status === 1 || cli.status === 2 ? undefined : cli.stderr,
       cliStdout: cli.stdout,
       baselineMBs: bytes / 1e6 / (base.ms / 1000),
@@ -514,7 +527,7 @@ async function benchCli() {
       summary,
       load: loadAvg(),
     };
-    out(`cli ${n} files (${jsonFiles} JSON, ${kb(bytes)}): parseTree baseline ${r1(r.baselineMs / 1000)} s (${r1(r.baselineMBs)} MB/s, ${r1(r.baselineFilesPerS)} files/s); CLI ${r1(r.cliMs / 1000)} s (${r1(r.cliMBs)} MB/s, ${r1(r.cliFilesPerS)} files/s, exit ${cli.status}); ratio ${r2(r.ratio)} (load ${r.load})`);
+    out(`cli ${n} files (${jsonFiles} JSON, ${kb(bytes)}): parseTree baseline ${r1(r.baselineMs / 1000)} s (${r1(r.baselineMBs)} MB/s, ${r1(r.baselineFilesPerS)} files/s); CLI ${r1(r.cliMs / 1000)} s (${r1(r.cliMBs)} MB/s, ${r1(r.cliFilesPerS)} files/s, exit ${cli.status}); ratio ${r2(r.ratio)}; single thread ${r1(r.singleMs / 1000)} s (exit ${single.status}, ratio ${r2(r.singleRatio)}) (load ${r.load})`);
     if (r.cliStderr) out('cli stderr: ' + r.cliStderr);
     return r;
   } finally {
@@ -600,9 +613,12 @@ function renderMarkdown(res) {
         L.push('');
         L.push(`The CLI process died (exit status ${c.cliStatus}): ${/heap out of memory|Allocation failed|Reached heap limit/i.test(c.cliStderr || '') ? 'JavaScript heap out of memory' : 'see stderr'}. Last stderr: \`${(c.cliStderr || '').replace(/\s+/g, ' ').slice(-160)}\` (load ${c.load}).`);
       } else {
-        L.push(`| \`apim-vnet-lint --format json\` | ${c.files} | ${kb(c.bytes)} | ${r1(c.cliMs / 1000)} s | ${r1(c.cliMBs)} | ${r1(c.cliFilesPerS)} |`);
+        L.push(`| \`apim-vnet-lint --format json\`${c.threads ? ` (${c.threads} worker threads)` : ''} | ${c.files} | ${kb(c.bytes)} | ${r1(c.cliMs / 1000)} s | ${r1(c.cliMBs)} | ${r1(c.cliFilesPerS)} |`);
+        if (c.singleMs !== undefined) {
+          L.push(`| same, main thread only (\`APIM_VNET_LINT_THREADS=0\`) | ${c.files} | ${kb(c.bytes)} | ${r1(c.singleMs / 1000)} s | ${r1(c.bytes / 1e6 / (c.singleMs / 1000))} | ${r1(c.files / (c.singleMs / 1000))} |`);
+        }
         L.push('');
-        L.push(`CLI / baseline: **${r2(c.ratio)}** (exit status ${c.cliStatus}; load ${c.load}).`);
+        L.push(`CLI / baseline: **${r2(c.ratio)}**${c.singleMs !== undefined ? `; main thread only / baseline: ${r2(c.singleRatio)}` : ''} (exit status ${c.cliStatus}: a corpus file is not valid JSON; load ${c.load}).`);
       }
       L.push('');
     }

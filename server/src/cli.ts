@@ -11,6 +11,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze, fileSkippedFinding, type AnalysisResult } from './analyzer';
+import { analyzeInWorkers, workerCount, workerEligible, type WorkerJob } from './cli/workers';
 import type { Finding } from './findings';
 import type { ApimVnetConfig } from './config/types';
 import { DEFAULT_MAX_FILE_SIZE } from './config/types';
@@ -304,11 +305,30 @@ function run(argv: readonly string[], io: CliIo): number {
   let writeSeq = 0;
   const lastWrite = new Map<string, number>();
   const analyzedAt = new WeakMap<Analyzed, number>();
-  const analyzeJob = (job: FileJob): Analyzed => {
+  const precompute = (list: FileJob[]): (AnalysisResult | undefined)[] | undefined => {
+    const texts = list.map((j) => store.get(j.cand.path) ?? '');
+    const eligible = list.map((_, i) => workerEligible(texts[i]));
+    const threads = workerCount(eligible.filter(Boolean).length, texts.reduce((n, t, i) => n + (eligible[i] ? t.length : 0), 0));
+    if (threads < 2) return undefined;
+    const idx: number[] = [];
+    const wjobs: WorkerJob[] = [];
+    for (const [i, j] of list.entries()) {
+      if (!eligible[i]) continue;
+      idx.push(i);
+      // the parameter file is read here, through the same reader the in-process analysis uses
+      const parametersText = j.parametersFile ? store.reader(path.dirname(j.cand.path))(j.parametersFile) : undefined;
+      wjobs.push({ file: j.cand.path, text: texts[i], config: j.config, parametersFile: j.parametersFile, parametersText });
+    }
+    const res = analyzeInWorkers(wjobs, threads);
+    const out: (AnalysisResult | undefined)[] = new Array(list.length).fill(undefined);
+    for (const [k, i] of idx.entries()) out[i] = res[k];
+    return out;
+  };
+  const analyzeJob = (job: FileJob, pre?: AnalysisResult): Analyzed => {
     const text = store.get(job.cand.path) ?? '';
     let result: AnalysisResult;
     try {
-      result = analyze({
+      result = pre ?? analyze({
         file: job.cand.path,
         text,
         config: job.config,
@@ -339,7 +359,9 @@ function run(argv: readonly string[], io: CliIo): number {
   // --- analysis (and --fix rounds) --------------------------------------------------------
   const fixLog: string[] = [];
   let analyzed: Analyzed[] = [];
-  for (const job of analyzeJobs) analyzed.push(analyzeJob(job));
+  // Many files, several cores, a plain scan: self-contained analyses run on worker threads.
+  const pre = !opts.explain && !opts.fix ? precompute(analyzeJobs) : undefined;
+  for (const [i, job] of analyzeJobs.entries()) analyzed.push(analyzeJob(job, pre?.[i]));
   if (parametersOverride) {
     const templates = analyzed.filter((a) => a.kind === 'template');
     if (templates.length > 1) {
