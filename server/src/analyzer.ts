@@ -221,7 +221,8 @@ function looksLikeTemplateText(text: string): boolean {
 }
 
 function hasLinkedTemplates(text: string): boolean {
-  return /"relativePath"\s*:/.test(text);
+  // indexOf first: a plain substring search is several times faster than the regex on MBs of text
+  return text.includes('"relativePath"') && /"relativePath"\s*:/.test(text);
 }
 
 /** Severity from the config (`rules` map), else the rule's default. */
