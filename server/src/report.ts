@@ -19,6 +19,7 @@ import { findSubnetUsers } from './network/usage';
 import { describeRule, type RowVerdict } from './network/nsg';
 import type { RuleContext } from './rules/context';
 import { nsgAnalyses } from './rules/nsg-analysis';
+import { resourceName } from './rules/util';
 import { rowsFor } from './requirements';
 
 /** One requirement row of the profile table with its verdict for one location's NSG. */
@@ -135,7 +136,9 @@ function show(v: Value, max = 120): string {
 function resName(r: Resource): string {
   const sym = r.symbolicName ? ` (${r.symbolicName})` : '';
   const copy = r.copyIndex !== undefined ? ` [copy ${r.copyIndex}]` : '';
-  return `${show(r.name)}${sym}${copy}`;
+  // A name built from values only known at deployment reads best as the user wrote it.
+  const name = typeof r.name === 'string' || r.inline ? show(r.name) : resourceName(r);
+  return `${name}${sym}${copy}`;
 }
 
 /** The structured report both renderers use. */
