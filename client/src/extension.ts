@@ -18,27 +18,12 @@ import {
   type WorkDoneProgressReport,
   type WorkDoneProgressEnd,
 } from 'vscode-languageclient/node';
+// The server's protocol module has no imports: the method names and shapes are shared, not copied.
+import { Methods, type AnalyzeWorkspaceResult, type RuleInfo, type StatusParams } from '../../server/src/lsp/protocol';
 
 const SECTION = 'apimVnet';
 const SETTING_KEYS = ['platform', 'rules', 'parameterFiles', 'debounceMs', 'maxFileSize'] as const;
 
-interface StatusParams {
-  uri: string;
-  version: number;
-  isTemplate: boolean;
-  profiles: string[];
-  errors: number;
-  warnings: number;
-  infos: number;
-  elapsedMs: number;
-}
-
-interface RuleInfo {
-  id: string;
-  description: string;
-  defaultSeverity: string;
-  docsUrl: string;
-}
 
 let client: LanguageClient | undefined;
 
@@ -168,7 +153,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             last = pct;
           });
           try {
-            return await c.sendRequest<{ files: number; findings: number; scanned: number }>('apimVnet/analyzeWorkspace', { folders, workDoneToken }, token);
+            return await c.sendRequest<AnalyzeWorkspaceResult>(Methods.analyzeWorkspace, { folders, workDoneToken }, token);
           } catch (e) {
             if (token.isCancellationRequested) return undefined; // cancelled by the user: diagnostics so far stay
             throw e;
@@ -191,7 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const target = uri instanceof vscode.Uri ? uri : activeUri();
       if (!target) return false;
       const c = await ready();
-      const edit = await c.sendRequest<LspWorkspaceEdit>('apimVnet/fixAll', { uri: target.toString() });
+      const edit = await c.sendRequest<LspWorkspaceEdit>(Methods.fixAll, { uri: target.toString() });
       const wsEdit = await c.protocol2CodeConverter.asWorkspaceEdit(edit);
       if (!wsEdit || wsEdit.size === 0) {
         void vscode.window.showInformationMessage('APIM VNet: no automatic fix applies to this file.');
@@ -202,7 +187,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
     vscode.commands.registerCommand('apimVnet.showRuleDocumentation', async (ruleId?: string) => {
       const c = await ready();
-      const rules = await c.sendRequest<RuleInfo[]>('apimVnet/rules', {});
+      const rules = await c.sendRequest<RuleInfo[]>(Methods.rules, {});
       let rule = typeof ruleId === 'string' ? rules.find((r) => r.id === ruleId) : undefined;
       if (!rule) {
         const pick = await vscode.window.showQuickPick(
@@ -244,7 +229,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const target = uri instanceof vscode.Uri ? uri : activeUri();
       if (!target) return undefined;
       const c = await ready();
-      const markdown = await c.sendRequest<string>('apimVnet/networkReport', { uri: target.toString() });
+      const markdown = await c.sendRequest<string>(Methods.networkReport, { uri: target.toString() });
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
       await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
       await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
@@ -254,7 +239,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // registered before start so that the status of documents open at start-up is not missed
   context.subscriptions.push(
-    client.onNotification('apimVnet/status', (s: StatusParams) => {
+    client.onNotification(Methods.status, (s: StatusParams) => {
       statuses.set(s.uri, s);
       refreshStatus();
     }),
