@@ -14,15 +14,15 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the bin as a real process (async, so tests can run concurrently). */
-export function runCli(args: string[], cwd: string = repoRoot): Promise<RunResult> {
+/** Runs the bin as a real process (async, so tests can run concurrently); killed after `deadlineMs`. */
+export function runCli(args: string[], cwd: string = repoRoot, deadlineMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill(), 60_000);
+    const timer = setTimeout(() => child.kill(), deadlineMs);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

@@ -2,45 +2,24 @@
  * Helpers for the end-to-end quick-fix tests: run the real CLI as a process, render fixtures in
  * several text styles, and check fixed files (strict JSON, NSG priority uniqueness).
  */
-import { spawn } from 'node:child_process';
+import { runCli as runCliProcess, tempDir as tempDirIn } from '../cli/helpers';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTree, parse, type ParseError } from 'jsonc-parser';
 
 export const repoRoot = path.join(__dirname, '..', '..', '..');
-export const bin = path.join(repoRoot, 'bin', 'apim-vnet-lint.js');
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'fixes-e2e');
 export const corpusDir = path.join(repoRoot, '..', 'shared', 'corpus');
 
-export interface RunResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult } from '../cli/helpers';
 
 /** Runs the bin as a real process. The deadline is generous: the suite runs on a shared 2-core box. */
-export function runCli(args: string[], cwd: string = repoRoot, deadlineMs = 240_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill(), deadlineMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+export function runCli(args: string[], cwd: string = repoRoot, deadlineMs = 240_000) {
+  return runCliProcess(args, cwd, deadlineMs);
 }
 
 export function tempDir(prefix: string): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  return tempDirIn(prefix);
 }
 
 export type Variant = '2-spaces' | '4-spaces' | 'tabs' | 'crlf-comments';
