@@ -54,6 +54,8 @@ interface UsageIndex {
 
 const cache = new WeakMap<Template, UsageIndex>();
 
+const SUBNET_RE = /subnet/i;
+
 /** Types that never "use" a subnet although their text may mention subnet ids. */
 const SKIP_TYPES = new Set(
   [
@@ -220,32 +222,28 @@ function getIndex(template: Template): UsageIndex {
   let idx = cache.get(template);
   if (idx) return idx;
   idx = { byName: new Map(), results: new Map() };
-  const mentions = new Map<string, number[]>(); // file → sorted offsets of "subnet"
-  const offsetsOf = (file: string, text: string): number[] => {
-    let a = mentions.get(file);
-    if (!a) {
-      a = [];
-      const re = /subnet/gi;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(text))) a.push(m.index);
-      mentions.set(file, a);
-    }
-    return a;
-  };
   for (const res of template.resources) {
     if (SKIP_TYPES.has(res.type.toLowerCase()) || res.existing || res.inline) continue;
     const t = res.type.toLowerCase();
     if (t.endsWith('/virtualnetworkrules') || t.endsWith('/networkrulesets') || t.startsWith('microsoft.authorization/')) continue;
-    const f = res.scope.file;
-    const offs = offsetsOf(f.file, f.text);
     // Only resources whose text mentions "subnet", or whose whole `properties` is an expression.
-    if (!anyWithin(offs, res.node.offset, res.node.offset + res.node.length) && !computedProperties(res)) continue;
-    const props = safe(() => res.properties(), undefined as ValueObject | undefined);
+    const text = res.scope.file.text;
+    if (!SUBNET_RE.test(text.slice(res.node.offset, res.node.offset + res.node.length)) && !computedProperties(res)) continue;
+    // Only what can hold a subnet id is evaluated: members under a key that names a subnet
+    // whole, elsewhere the values that may mention "subnet" (model: partialProperties).
+    const props = safe(() => (res.partialProperties ? res.partialProperties('subnet', chooseMember) : res.properties()), undefined as ValueObject | undefined);
     if (!props) continue;
     walk(res, props, 'properties', undefined, undefined, false, idx, 0);
   }
   cache.set(template, idx);
   return idx;
+}
+
+/** What walk() reads of a member outside a subnet key: nothing (ACLs), everything (a subnet key), or what may mention "subnet". */
+function chooseMember(key: string): 'skip' | 'whole' | 'filter' {
+  const lk = key.toLowerCase();
+  if (ACL_KEYS.has(lk)) return 'skip';
+  return lk.includes('subnet') ? 'whole' : 'filter';
 }
 
 function computedProperties(res: Resource): boolean {
@@ -256,17 +254,6 @@ function computedProperties(res: Resource): boolean {
     }
   }
   return false;
-}
-
-function anyWithin(sorted: number[], from: number, to: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] < to;
 }
 
 function walk(

@@ -18,6 +18,8 @@ import {
   type ValueObject,
 } from '../expressions/value';
 import type { EvalContext, UserFunction } from '../expressions/context';
+import type { CallNode, ExprNode } from '../expressions/ast';
+import { evaluateAst, parseCached } from '../expressions/evaluator';
 import { evaluateString as evalStr, isExpression } from './expr';
 import type {
   BuildOptions,
@@ -264,6 +266,8 @@ class ScopeImpl implements Scope {
   bySymbol = new Map<string, ResourceImpl[]>();
   bySymbolLower = new Map<string, ResourceImpl[]>();
   byLoop = new Map<string, ResourceImpl[]>();
+  /** TemplateImpl.target answers for this scope. */
+  targetCells?: Map<string, Cell<ResourceImpl | undefined>>;
 
   constructor(
     t: TemplateImpl,
@@ -396,6 +400,275 @@ class ScopeImpl implements Scope {
       default:
         return null;
     }
+  }
+
+  /**
+   * evalNode, but only where `choose` and the mention analysis say (see Resource.partialProperties):
+   * the same objects, arrays, keys, indices and origins, with `undefined` for what is left out.
+   */
+  evalFiltered(node: Node, env: Env, depth: number, needle: string, choose: (key: string) => 'skip' | 'whole' | 'filter'): Value {
+    if (depth > MAX_NODE_DEPTH) return this.evalNode(node, env, depth);
+    switch (node.type) {
+      case 'string': {
+        // left out unless it may mention the needle (literal text: its own)
+        const s = typeof node.value === 'string' ? node.value : '';
+        const may = s.length === 0 || s.charCodeAt(0) !== 91 /* [ */ || !isExpression(s) ? mentionsText(s, needle) : this.mentionsExpr(s, env, false, needle);
+        return may ? this.evalNode(node, env, depth) : (undefined as unknown as Value);
+      }
+      case 'array': {
+        // nothing evaluated inside: left out whole (the same for the caller as only undefined elements)
+        let arr: Value[] | undefined;
+        const children = node.children ?? [];
+        for (let i = 0; i < children.length; i++) {
+          const v = this.evalFiltered(children[i], env, depth + 1, needle, choose);
+          if (v === undefined) continue;
+          if (!arr) arr = new Array<Value>(children.length).fill(undefined as unknown as Value);
+          arr[i] = v;
+        }
+        if (!arr) return undefined as unknown as Value;
+        this.t.setOrigin(arr, { file: this.file.file, node, literal: !env.via, via: env.via });
+        return arr;
+      }
+      case 'object': {
+        const children = node.children ?? [];
+        // a property copy loop builds its member by evaluation: the whole object is evaluated
+        for (const p of children) {
+          const k = p.children?.[0];
+          const vn = p.children?.[1];
+          if (k && vn && typeof k.value === 'string' && lower(k.value) === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) return this.evalNode(node, env, depth);
+        }
+        // members in order, left-out ones undefined; nothing evaluated inside: left out whole
+        let vals: (Value | undefined)[] | undefined;
+        for (let i = 0; i < children.length; i++) {
+          const p = children[i];
+          const k = p.children?.[0];
+          const vn = p.children?.[1];
+          if (!k || !vn || typeof k.value !== 'string') continue;
+          const c = choose(k.value);
+          if (c === 'skip') continue;
+          const v = c === 'whole' ? this.evalNode(vn, env, depth + 1) : this.evalFiltered(vn, env, depth + 1, needle, choose);
+          if (v === undefined) continue;
+          if (!vals) vals = new Array(children.length);
+          vals[i] = v;
+        }
+        if (!vals) return undefined as unknown as Value;
+        const obj: ValueObject = {};
+        this.t.setOrigin(obj, { file: this.file.file, node, literal: !env.via, via: env.via });
+        for (let i = 0; i < children.length; i++) {
+          const k = children[i].children?.[0];
+          const vn = children[i].children?.[1];
+          if (!k || !vn || typeof k.value !== 'string') continue;
+          setProp(obj, k.value, vals[i] as Value);
+        }
+        return obj;
+      }
+      default:
+        // numbers, booleans, null: no text
+        return undefined as unknown as Value;
+    }
+  }
+
+  // -- mention analysis -----------------------------------------------------------------------
+  //
+  // "May the value of this node contain a string, or an object key, that mentions `needle`?"
+  // Decided from the text of the template (parameters, variables and outputs are followed through
+  // their definitions, nested deployment parameters through the parent's values, reference()
+  // through the target's outputs or properties) plus cheap evaluations (reference targets,
+  // resource ids and names, sub-expressions that read no parameter, variable or reference).
+  // Conservative: true whenever unsure. Its one blind spot is text glued from fragments none of
+  // which mentions the needle (concat(parameters('a'), 'nets') with a = '/sub'); a single-char
+  // needle has none.
+
+  /** Per needle: memoized answers for parameters, variables, outputs (lower-cased names). */
+  private mentionMemo?: Map<string, MentionMemo>;
+
+  private memoFor(needle: string): MentionMemo {
+    const all = (this.mentionMemo ??= new Map());
+    let m = all.get(needle);
+    if (!m) all.set(needle, (m = { p: new Map(), v: new Map(), o: new Map() }));
+    return m;
+  }
+
+  private memoMention(map: Map<string, boolean | number>, key: string, f: () => boolean): boolean {
+    return this.t.memoMention(map, key, f);
+  }
+
+  /** Parameter `l` (lower-cased) as `param()` finds it. */
+  mentionsParam(l: string, needle: string): boolean {
+    if (this.outer && this.parent && (this.parent.parameters.has(l) || !this.parameters.has(l))) return this.parent.mentionsParam(l, needle);
+    return this.memoMention(this.memoFor(needle).p, l, () => {
+      const decl = this.parameters.get(l) as ParamDeclImpl | undefined;
+      if (!decl) return false; // an opaque Unknown
+      if (!this.parent) {
+        // the root's supplied values come from the parameter file, already read
+        const sup = decl.supplied;
+        if (sup) return valueMentions(sup.value, needle);
+      } else if (this.deployment && !this.outer) {
+        const r = this.mentionsSupplied(decl.name, needle);
+        if (r !== undefined) return r;
+      }
+      if (decl.defaultValueNode) return this.mentionsNode(decl.defaultValueNode, {}, false, needle, 0);
+      // no value: an Unknown whose candidates are the allowed values
+      return !!decl.allowedValuesNode && this.mentionsNode(decl.allowedValuesNode, {}, true, needle, 0);
+    });
+  }
+
+  /** The value the parent deployment passes (innerSupply); undefined when it passes none. */
+  private mentionsSupplied(name: string, needle: string): boolean | undefined {
+    const dep = this.deployment!;
+    const pscope = dep.scope;
+    const pn = prop(prop(dep.node, 'properties'), 'parameters');
+    if (!pn) return undefined;
+    if (pn.type === 'object') {
+      const entry = prop(pn, name);
+      if (!entry) return undefined;
+      const vn = prop(entry, 'value');
+      if (vn) return pscope.mentionsNode(vn, dep.env, false, needle, 0);
+      if (prop(entry, 'reference')) return false; // Key Vault reference: an opaque Unknown
+      return undefined;
+    }
+    if (pn.type === 'string') return pscope.mentionsNode(pn, dep.env, false, needle, 0) ? true : undefined;
+    return undefined;
+  }
+
+  /** Variable `l` (lower-cased) as `variable()` finds it. */
+  mentionsVar(l: string, needle: string): boolean {
+    if (this.outer && this.parent && (this.parent.variableNodes.has(l) || !this.variableNodes.has(l))) return this.parent.mentionsVar(l, needle);
+    return this.memoMention(this.memoFor(needle).v, l, () => {
+      const v = this.variableNodes.get(l);
+      if (!v) return false;
+      if (v.copy) {
+        const input = prop(v.copy, 'input');
+        return !!input && this.mentionsNode(input, {}, true, needle, 0);
+      }
+      return this.mentionsNode(v.node, {}, false, needle, 0);
+    });
+  }
+
+  /** Output `name` (any output when undefined). */
+  mentionsOutput(name: string | undefined, needle: string): boolean {
+    const l = name === undefined ? undefined : lower(name);
+    return this.memoMention(this.memoFor(needle).o, l === undefined ? '*' : `=${l}`, () => {
+      for (const [k, node] of entries(prop(this.templateNode, 'outputs'))) {
+        if (l !== undefined && lower(k) !== l) continue;
+        const copy = prop(node, 'copy');
+        if (copy && copy.type === 'object') {
+          const input = prop(copy, 'input');
+          if (input && this.mentionsNode(input, {}, true, needle, 0)) return true;
+          continue;
+        }
+        const vn = prop(node, 'value');
+        if (vn && this.mentionsNode(vn, {}, false, needle, 0)) return true;
+      }
+      return false;
+    });
+  }
+
+  /** subscription() / resourceGroup() (read by resourceId and friends). */
+  mentionsEnv(needle: string): boolean {
+    const m = this.memoFor(needle);
+    if (m.e === undefined) {
+      m.e = true;
+      // their text: fixed words, the subscription id and the resource group name
+      m.e =
+        needle.includes('/') || // may span the parts of an id
+        ENV_WORDS.some((w) => w.includes(needle)) ||
+        valueMentions(this.subscriptionId(), needle) ||
+        valueMentions(this.resourceGroupName(), needle);
+    }
+    return m.e;
+  }
+
+  /**
+   * `approx`: the node is the input of a copy loop evaluated here without its index (a copy
+   * variable, a copied output, a property copy): reference targets are not evaluated then.
+   */
+  mentionsNode(node: Node, env: Env, approx: boolean, needle: string, depth: number): boolean {
+    if (depth > MAX_NODE_DEPTH) return true;
+    switch (node.type) {
+      case 'string': {
+        const s = typeof node.value === 'string' ? node.value : '';
+        if (s.length === 0 || s.charCodeAt(0) !== 91 /* [ */ || !isExpression(s)) return mentionsText(s, needle);
+        return this.mentionsExpr(s, env, approx, needle);
+      }
+      case 'array':
+        for (const c of node.children ?? []) if (this.mentionsNode(c, env, approx, needle, depth + 1)) return true;
+        return false;
+      case 'object':
+        for (const p of node.children ?? []) {
+          const k = p.children?.[0];
+          const vn = p.children?.[1];
+          if (!k || !vn || typeof k.value !== 'string') continue;
+          if (mentionsText(k.value, needle)) return true;
+          if (lower(k.value) === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) {
+            if (this.mentionsNode(vn, env, true, needle, depth + 1)) return true;
+            continue;
+          }
+          if (this.mentionsNode(vn, env, approx, needle, depth + 1)) return true;
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** An expression string ("[...]"), through its plan (mentionPlan). */
+  mentionsExpr(text: string, env: Env, approx: boolean, needle: string): boolean {
+    const parsed = parseCached(text);
+    if (!parsed.ast) return false; // an opaque 'invalid(...)' Unknown
+    return this.mentionsPlan(mentionPlan(parsed.ast), env, approx, needle);
+  }
+
+  private mentionsPlan(plan: MentionPlan, env: Env, approx: boolean, needle: string): boolean {
+    if (plan.always) return true;
+    if (plan.literals.length > 0) {
+      const lit = (plan.literalHits ??= new Map());
+      let h = lit.get(needle);
+      if (h === undefined) lit.set(needle, (h = plan.literals.some((s) => mentionsText(s, needle))));
+      if (h) return true;
+    }
+    for (const l of plan.params) if (this.mentionsParam(l, needle)) return true;
+    for (const l of plan.vars) if (this.mentionsVar(l, needle)) return true;
+    if (plan.idFunctions && this.mentionsEnv(needle)) return true;
+    for (const d of plan.dynamic) {
+      const name = evaluateAst(d.arg, this.ctx(env));
+      if (typeof name !== 'string') return true;
+      if (d.param ? this.mentionsParam(lower(name), needle) : this.mentionsVar(lower(name), needle)) return true;
+    }
+    for (const r of plan.refs) if (this.mentionsReference(r.call, env, approx, needle, r.path)) return true;
+    // literals combined by functions (and deployment-level functions): evaluated, it is cheap
+    for (const e of plan.evals) if (valueMentions(evaluateAst(e, this.ctx(env)), needle)) return true;
+    return false;
+  }
+
+  /** reference(target, ...) followed by the property names `path` (possibly empty). */
+  private mentionsReference(call: CallNode, env: Env, approx: boolean, needle: string, path: string[]): boolean {
+    if (approx) return true;
+    if (call.args.length < 1 || call.args.length > 3) return false; // arity error: an opaque Unknown
+    // `.outputs.<name>` of whatever the target is: nothing to follow when no candidate may
+    // (the 'Full' form has no `outputs`), without evaluating the target
+    if (path.length >= 2 && lower(path[0]) === 'outputs' && !this.t.outputsMayMention(path[1], needle)) return false;
+    // resourceId('ns/type', ...) names a resource whose type starts with 'ns/type': when none of
+    // those may hold such text (judged without evaluating), nothing to follow
+    // (names holding '/' would shift the type's later segments, never its first two; the id
+    // starts with '/', so only a symbolic or loop name starting with '/' could take it otherwise)
+    const st = staticIdType(call.args[0]);
+    if (st !== undefined && !this.hasSlashLocalNames()) {
+      const pool = this.t.resourcesWithTypePrefix(st);
+      if (!pool.some((r) => r.referenceMentions(call.args.length >= 3, path, needle, true))) return false;
+    }
+    const target = evaluateAst(call.args[0], this.ctx(env));
+    if (target === null || (typeof target !== 'string' && !isUnknown(target))) return false;
+    const r = this.t.target(this, target);
+    if (!r) return false; // outside the template: an opaque Unknown
+    return r.referenceMentions(call.args.length >= 3, path, needle);
+  }
+
+  /** A symbolic or copy-loop name of this scope starts with '/' (findLocal could take an id for it). */
+  private hasSlashLocalNames(): boolean {
+    for (const k of this.bySymbol.keys()) if (k.startsWith('/')) return true;
+    for (const k of this.byLoop.keys()) if (k.startsWith('/')) return true;
+    return false;
   }
 
   /** `copy: [{ name, count, input }]` inside an object → obj[name] = array. */
@@ -567,8 +840,12 @@ class ScopeImpl implements Scope {
   }
 
   /** `outputs` of this scope as an object whose members evaluate lazily. */
+  private outputsObj?: ValueObject;
   outputsObject(): ValueObject {
+    // one object per scope (its members evaluate lazily and are memoized; values are never mutated)
+    if (this.outputsObj) return this.outputsObj;
     const out: ValueObject = {};
+    this.outputsObj = out;
     for (const [k, node] of entries(prop(this.templateNode, 'outputs'))) {
       const type = str(prop(node, 'type')) ?? 'object';
       let entry: ValueObject | undefined;
@@ -723,6 +1000,234 @@ function describeCount(node: Node): string {
 function isPropertyCopy(node: Node): boolean {
   const els = items(node);
   return els.length > 0 && els.every((e) => e.type === 'object' && prop(e, 'name') !== undefined && prop(e, 'input') !== undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers of the mention analysis
+
+/** Functions that read the deployment's subscription / resource group / management group. */
+const ID_FUNCTIONS = new Set(['resourceid', 'subscriptionresourceid', 'managementgroupresourceid']);
+/** Functions whose value comes from elsewhere in the template (followed, never evaluated whole). */
+const OPEN_FUNCTIONS = new Set(['parameters', 'variables', 'reference', 'lambda', 'lambdavariables']);
+/** Functions whose value has text its argument does not show (decoders): not followed. */
+const DECODING_FUNCTIONS = new Set(['base64tostring', 'base64tojson', 'datauritostring', 'uricomponenttostring']);
+
+function mentionsText(s: string, needle: string): boolean {
+  return s.length >= needle.length && s.toLowerCase().includes(needle);
+}
+
+/** Strings and object keys of a value (parts and candidates of unknowns included). */
+function valueMentions(v: Value, needle: string, depth = 0): boolean {
+  if (typeof v === 'string') return mentionsText(v, needle);
+  if (v === null || typeof v !== 'object') return false;
+  if (depth > 64) return true;
+  if (v instanceof Unknown) {
+    if (v.parts) for (const p of v.parts) if (valueMentions(p, needle, depth + 1)) return true;
+    if (v.candidates) for (const c of v.candidates) if (valueMentions(c, needle, depth + 1)) return true;
+    return false;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) if (valueMentions(x, needle, depth + 1)) return true;
+    return false;
+  }
+  for (const k of Object.keys(v)) if (mentionsText(k, needle) || valueMentions(v[k], needle, depth + 1)) return true;
+  return false;
+}
+
+const closedCache = new WeakMap<ExprNode, 0 | 1 | 2>();
+
+/**
+ * 0: the expression reads parameters, variables, reference() or user functions; 1: literals
+ * only; 2: literals and other functions (cheap to evaluate).
+ */
+function closedKind(n: ExprNode): 0 | 1 | 2 {
+  const c = closedCache.get(n);
+  if (c !== undefined) return c;
+  let r: 0 | 1 | 2;
+  switch (n.kind) {
+    case 'string':
+    case 'number':
+    case 'keyword':
+      r = 1;
+      break;
+    case 'property':
+      r = closedKind(n.object);
+      break;
+    case 'index': {
+      const a = closedKind(n.object);
+      const b = closedKind(n.index);
+      r = a === 0 || b === 0 ? 0 : a === 2 || b === 2 ? 2 : 1;
+      break;
+    }
+    case 'call': {
+      if (n.namespace !== undefined || OPEN_FUNCTIONS.has(lower(n.name))) {
+        r = 0;
+        break;
+      }
+      r = 2;
+      for (const a of n.args) {
+        if (closedKind(a) === 0) {
+          r = 0;
+          break;
+        }
+      }
+      break;
+    }
+    default:
+      r = 0;
+  }
+  closedCache.set(n, r);
+  return r;
+}
+
+/** Answers (true/false), or the depth of a computation still running (see TemplateImpl.memoMention). */
+type MentionMap = Map<string, boolean | number>;
+
+interface MentionMemo {
+  p: MentionMap;
+  v: MentionMap;
+  o: MentionMap;
+  e?: boolean;
+}
+
+/**
+ * What an expression's value may take text from, independent of scope and needle (cached on the
+ * parsed expression, which the evaluator's parse cache keeps across analyses).
+ */
+interface MentionPlan {
+  /** A user function, a decoder over a value from elsewhere, a parameter or variable name that is not a cheap expression. */
+  always: boolean;
+  /** String literals of the parts evaluated by builtin functions only. */
+  literals: string[];
+  literalHits?: Map<string, boolean>;
+  params: string[];
+  vars: string[];
+  /** parameters(x) / variables(x) with a computed name. */
+  dynamic: { param: boolean; arg: ExprNode }[];
+  refs: { call: CallNode; path: string[] }[];
+  /** A resourceId-like function reads the deployment's subscription / resource group. */
+  idFunctions: boolean;
+  /** Parts made of literals and builtin functions, evaluated. */
+  evals: ExprNode[];
+}
+
+const planCache = new WeakMap<ExprNode, MentionPlan>();
+
+function mentionPlan(root: ExprNode): MentionPlan {
+  let plan = planCache.get(root);
+  if (plan) return plan;
+  const pl: MentionPlan = { always: false, literals: [], params: [], vars: [], dynamic: [], refs: [], idFunctions: false, evals: [] };
+  const lits = (n: ExprNode): void => {
+    switch (n.kind) {
+      case 'string':
+        pl.literals.push(n.value);
+        return;
+      case 'property':
+        lits(n.object);
+        return;
+      case 'index':
+        lits(n.object);
+        lits(n.index);
+        return;
+      case 'call':
+        for (const a of n.args) lits(a);
+        return;
+      default:
+        return;
+    }
+  };
+  const visit = (n: ExprNode): void => {
+    if (pl.always) return;
+    const closed = closedKind(n);
+    if (closed !== 0) {
+      lits(n);
+      if (closed === 2) pl.evals.push(n);
+      return;
+    }
+    switch (n.kind) {
+      case 'property': {
+        const o = n.object;
+        if (isReferenceCall(o)) pl.refs.push({ call: o, path: [n.property] });
+        else if (o.kind === 'property' && isReferenceCall(o.object)) pl.refs.push({ call: o.object, path: [o.property, n.property] });
+        else visit(o);
+        return;
+      }
+      case 'index':
+        // the element of a value: its text comes from the value
+        visit(n.object);
+        return;
+      case 'call': {
+        if (n.namespace !== undefined) {
+          pl.always = true; // user functions: not followed
+          return;
+        }
+        const l = lower(n.name);
+        if (l === 'parameters' || l === 'variables') {
+          const a = n.args[0];
+          if (n.args.length !== 1) pl.always = true;
+          else if (a.kind === 'string') (l === 'parameters' ? pl.params : pl.vars).push(lower(a.value));
+          else if (closedKind(a) !== 0) pl.dynamic.push({ param: l === 'parameters', arg: a });
+          else pl.always = true;
+          return;
+        }
+        if (l === 'reference') {
+          pl.refs.push({ call: n, path: [] });
+          return;
+        }
+        if (l === 'lambdavariables') return; // bound to elements of the enclosing call's arguments
+        if (DECODING_FUNCTIONS.has(l)) {
+          pl.always = true;
+          return;
+        }
+        if (ID_FUNCTIONS.has(l)) pl.idFunctions = true;
+        for (const a of n.args) visit(a);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(root);
+  plan = pl;
+  planCache.set(root, plan);
+  return plan;
+}
+
+/** Fixed text of subscription() and resourceGroup() (keys and literal values), lower-cased. */
+const ENV_WORDS = [
+  'id', 'subscriptionid', 'tenantid', 'displayname', 'name', 'type', 'location', 'managedby', 'tags', 'properties', 'provisioningstate',
+  '/subscriptions/', '/resourcegroups/', 'microsoft.resources/resourcegroups', 'succeeded',
+];
+
+/** Arguments that may come before the type, per id function (functions.ts splitIdArgs). */
+const ID_TYPE_POSITION = new Map([
+  ['resourceid', 2],
+  ['subscriptionresourceid', 1],
+  ['tenantresourceid', 0],
+]);
+
+/**
+ * The resource type of `resourceId(...)`, `subscriptionResourceId(...)`, `tenantResourceId(...)`
+ * when it is written literally (the first argument with a '/' among the leading literals, as
+ * splitIdArgs picks it); undefined otherwise.
+ */
+function staticIdType(n: ExprNode): string | undefined {
+  if (n.kind !== 'call' || n.namespace !== undefined) return undefined;
+  const maxPrefix = ID_TYPE_POSITION.get(lower(n.name));
+  if (maxPrefix === undefined) return undefined;
+  for (let i = 0; i <= Math.min(maxPrefix, n.args.length - 1); i++) {
+    const a = n.args[i];
+    if (a.kind !== 'string') return undefined; // may evaluate to a string with '/'
+    if (a.value.includes('/')) {
+      const segs = a.value.split('/').filter((s) => s !== '');
+      return segs.length >= 2 ? segs.join('/') : undefined;
+    }
+  }
+  return undefined;
+}
+
+function isReferenceCall(n: ExprNode): n is CallNode {
+  return n.kind === 'call' && n.namespace === undefined && lower(n.name) === 'reference';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1022,6 +1527,142 @@ class ResourceImpl implements Resource {
     return pn ? this.evalMember(pn) : {};
   }
 
+  partialProperties(needle: string, choose: (key: string) => 'skip' | 'whole' | 'filter'): ValueObject {
+    if (this.inlineData || this.propsCell.done) return this.properties();
+    const pn = prop(this.node, 'properties');
+    if (!pn || (pn.type === 'object' && this.isDeployment())) return this.properties();
+    if (pn.type !== 'object') {
+      // a whole-`properties` expression: evaluated only when its value may matter
+      if (pn.type === 'string' && !this.scope.mentionsNode(pn, this.env, false, lower(needle), 0)) return {};
+      return this.properties();
+    }
+    const v = this.scope.guarded('a resource member', () => this.scope.evalFiltered(pn, this.env, 0, lower(needle), choose));
+    return isObject(v) ? v : {};
+  }
+
+  /** Upper bound of `reference(this).outputs` (outputsMayMention) for a resource that is no deployment. */
+  outputsMemberMayMention(needle: string): boolean {
+    if (this.inlineData) return true;
+    const pn = prop(this.node, 'properties');
+    if (!pn) return false;
+    if (pn.type !== 'object') return this.propsMention(needle);
+    for (const p of pn.children ?? []) {
+      const k = p.children?.[0];
+      const vn = p.children?.[1];
+      if (!k || !vn || typeof k.value !== 'string') continue;
+      const lk = lower(k.value);
+      if (lk === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) return this.propsMention(needle);
+      if (lk === 'outputs' && this.scope.mentionsNode(vn, this.env, false, needle, 0)) return true;
+    }
+    return false;
+  }
+
+  private propsMentionMemo?: Map<string, boolean>;
+
+  /** Mention analysis of `properties` (ScopeImpl.mentionsNode), memoized. */
+  private propsMention(needle: string): boolean {
+    const memo = (this.propsMentionMemo ??= new Map());
+    let m = memo.get(needle);
+    if (m === undefined) {
+      memo.set(needle, true); // a cycle: assume it may
+      const pn = prop(this.node, 'properties');
+      m = !!pn && this.scope.mentionsNode(pn, this.env, false, needle, 0);
+      memo.set(needle, m);
+    }
+    return m;
+  }
+
+  /**
+   * May `reference(this)` (followed by the property names `path`) hold text mentioning the
+   * needle? Mirrors referenceValue. `maybeFull`: the 'Full' form may have been asked for.
+   */
+  referenceMentions(maybeFull: boolean, path: string[], needle: string, textOnly = false): boolean {
+    if (this.inlineData) return true;
+    const idText = (which?: string): boolean => {
+      if (which === undefined || which === 'id') if (textOnly ? this.idMayMention(needle) : valueMentions(this.id, needle)) return true;
+      if (which === undefined || which === 'name') if (textOnly ? this.nameMayMention(needle) : valueMentions(this.name, needle)) return true;
+      if (which === undefined || which === 'type') if (mentionsText(this.type, needle)) return true;
+      return false;
+    };
+    if (maybeFull) {
+      // { id, name, type, apiVersion, location, sku, properties: state, kind, zones, tags, identity, plan }
+      if (idText() || mentionsText(this.apiVersion ?? '', needle)) return true;
+      for (const m of ['location', 'sku', 'kind', 'zones', 'tags', 'identity', 'plan']) {
+        const n = this.rawMember(m);
+        if (n && this.scope.mentionsNode(n, this.env, false, needle, 0)) return true;
+      }
+      if (this.existing) return false;
+      if (this.isDeployment()) return !!this.innerScope && this.innerScope.mentionsOutput(undefined, needle);
+      if (this.propsMention(needle)) return true;
+      // fall through: the non-full form too
+    }
+    if (this.existing) return false; // an opaque Unknown
+    const first = path.length > 0 ? lower(path[0]) : undefined;
+    if (this.isDeployment()) {
+      // { outputs, provisioningState } plus id, name, type
+      const outputs = (name?: string) => !!this.innerScope && this.innerScope.mentionsOutput(name, needle);
+      if (first === undefined) return outputs() || idText();
+      if (first === 'outputs') return outputs(path.length > 1 ? path[1] : undefined);
+      if (first === 'id' || first === 'name' || first === 'type') return idText(first);
+      return false; // provisioningState, or a member that does not exist
+    }
+    // the evaluated properties, plus id, name, type when not among them
+    const pn = prop(this.node, 'properties');
+    if (first === undefined || !pn || pn.type !== 'object') return this.propsMention(needle) || idText();
+    let found = false;
+    for (const p of pn.children ?? []) {
+      const k = p.children?.[0];
+      const vn = p.children?.[1];
+      if (!k || !vn || typeof k.value !== 'string') continue;
+      const lk = lower(k.value);
+      if (lk === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) return this.propsMention(needle) || idText();
+      if (lk !== first) continue;
+      found = true;
+      if (this.scope.mentionsNode(vn, this.env, false, needle, 0)) return true;
+    }
+    if (found) return false;
+    if (first === 'id' || first === 'name' || first === 'type') return idText(first);
+    return false; // a member that does not exist: an opaque Unknown
+  }
+
+  private nameMentionMemo?: Map<string, boolean>;
+
+  /** May the name hold text mentioning the needle (the value when known, else the mention analysis)? */
+  nameMayMention(needle: string): boolean {
+    if (this.nameCell.done || this.inlineData) return valueMentions(this.name, needle);
+    const memo = (this.nameMentionMemo ??= new Map());
+    let m = memo.get(needle);
+    if (m === undefined) {
+      memo.set(needle, true); // a cycle: assume it may
+      const nn = prop(this.node, 'name');
+      m = !!nn && (nn.type === 'number' ? mentionsText(String(nn.value), needle) : this.scope.mentionsNode(nn, this.env, false, needle, 0));
+      const p = this.explicitParent;
+      if (!m && p && this.composedFromParent) m = p.nameMayMention(needle);
+      memo.set(needle, m);
+    }
+    return m;
+  }
+
+  /**
+   * May the id hold text mentioning the needle, judged without evaluating it: its pieces are the
+   * fixed words, the subscription and resource group, the type segments and the names.
+   */
+  private idMayMention(needle: string): boolean {
+    if (this.inlineData || needle.includes('/') || ['subscriptions', 'resourcegroups', 'providers'].some((w) => w.includes(needle))) return true;
+    if (mentionsText(this.type, needle) || this.nameMayMention(needle)) return true;
+    if (this.rawMember('scope') !== undefined) return true; // an extension resource: the id of another one
+    for (const m of ['subscriptionId', 'resourceGroup']) {
+      const n = this.rawMember(m);
+      if (n && this.scope.mentionsNode(n, this.env, false, needle, 0)) return true;
+    }
+    let p: ResourceImpl | undefined = this.explicitParent;
+    while (p) {
+      if (p.nameMayMention(needle)) return true;
+      p = p.explicitParent;
+    }
+    return this.scope.mentionsEnv(needle);
+  }
+
   private _propsFallback?: ValueObject;
   properties(): ValueObject {
     const v = this.propsValue();
@@ -1126,6 +1767,83 @@ class TemplateImpl implements Template {
   diagnostics: { message: string; origin?: Origin }[] = [];
   scopeCounter = 0;
   evalDepth = 0;
+  /** Nesting of the mention analysis (memoMention) and the shallowest running one it met. */
+  mentionDepth = 0;
+  private mentionLow = Infinity;
+  /** outputsMayMention answers: needle → output name → answer. */
+  private outputsMention?: Map<string, MentionMap>;
+
+  /**
+   * Memoized mention analysis (ScopeImpl). The answers form a system of OR equations, possibly
+   * cyclic (a value that depends on itself); its least solution is the sound one (evaluation cuts
+   * a cycle with an Unknown, which has no text). A computation that meets one still running
+   * counts it as false and is kept only when true (final) or when it is the outermost of the
+   * cycle; others are recomputed on the next question.
+   */
+  memoMention(map: MentionMap, key: string, f: () => boolean): boolean {
+    const m = map.get(key);
+    if (m === true || m === false) return m;
+    if (typeof m === 'number') {
+      if (m < this.mentionLow) this.mentionLow = m;
+      return false;
+    }
+    if (this.mentionDepth > 200) return true;
+    const d = this.mentionDepth;
+    map.set(key, d);
+    const savedLow = this.mentionLow;
+    this.mentionLow = Infinity;
+    this.mentionDepth++;
+    let r = true;
+    try {
+      r = f();
+    } catch {
+      r = true;
+    } finally {
+      this.mentionDepth--;
+    }
+    const low = this.mentionLow;
+    if (r || low >= d) map.set(key, r);
+    else map.delete(key);
+    this.mentionLow = Math.min(savedLow, low >= d ? Infinity : low);
+    return r;
+  }
+
+  private typePrefixCache?: Map<string, ResourceImpl[]>;
+
+  /** Resources whose type is `type`'s first two segments or starts with them (case-insensitive). */
+  resourcesWithTypePrefix(type: string): ResourceImpl[] {
+    const p = lower(type.split('/').slice(0, 2).join('/'));
+    const cache = (this.typePrefixCache ??= new Map());
+    let out = cache.get(p);
+    if (!out) {
+      out = [];
+      for (const [k, list] of this.byType) if (k === p || k.startsWith(p + '/')) out.push(...list);
+      cache.set(p, out);
+    }
+    return out;
+  }
+
+  /**
+   * Upper bound of `reference(x).outputs.<name>` over every possible x: a deployment's output of
+   * that name, or the `outputs` member of another resource's properties.
+   */
+  outputsMayMention(name: string, needle: string): boolean {
+    const all = (this.outputsMention ??= new Map());
+    let map = all.get(needle);
+    if (!map) all.set(needle, (map = new Map()));
+    const l = lower(name);
+    return this.memoMention(map, l, () => {
+      for (const r of this.all) {
+        if (r.existing) continue;
+        if (r.isDeployment()) {
+          if (r.innerScope && r.innerScope.mentionsOutput(l, needle)) return true;
+          continue;
+        }
+        if (r.outputsMemberMayMention(needle)) return true;
+      }
+      return false;
+    });
+  }
   /** Diagnostics already reported (evaluation may run more than once). */
   private readonly reported = new Set<string>();
   readonly copyLimit: number;
@@ -1878,11 +2596,24 @@ class TemplateImpl implements Template {
   }
 
   /** Target of reference()/resourceInfo(): symbolic name, resource name or id. */
-  private target(scope: ScopeImpl, target: Value): ResourceImpl | undefined {
+  target(scope: ScopeImpl, target: Value): ResourceImpl | undefined {
     if (isObject(target)) {
       const k = Object.keys(target).find((x) => lower(x) === 'id');
       if (k !== undefined) target = target[k];
     }
+    // Memoized per scope and target once the resource list is complete (the same deployment is
+    // referenced by many parameter values); a Cell, so that an answer reached through a cycle is
+    // recomputed like any other value.
+    if (this.building || (typeof target !== 'string' && !isUnknown(target))) return this.target0(scope, target);
+    const key = typeof target === 'string' ? `s${target}` : `u${target.key}`;
+    const cells = (scope.targetCells ??= new Map());
+    let c = cells.get(key);
+    if (!c) cells.set(key, (c = new Cell<ResourceImpl | undefined>()));
+    const t = target;
+    return c.get(this, () => this.target0(scope, t), () => this.target0(scope, t));
+  }
+
+  private target0(scope: ScopeImpl, target: Value): ResourceImpl | undefined {
     if (typeof target === 'string') {
       const local = scope.findLocal(target);
       if (local && local.length > 0) return local[0];

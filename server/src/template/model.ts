@@ -92,6 +92,16 @@ export interface Resource {
   location(): Value;
   sku(): Value;
   properties(): ValueObject;
+  /**
+   * `properties` evaluated only where the caller looks: `choose(key)` is asked for every member
+   * of a literal object ('skip': left out, 'whole': evaluated as in `properties()`, 'filter':
+   * descended into). Under 'filter', only values that may contain a string or an object key
+   * mentioning `needle` (case-insensitive) are evaluated; other values, and objects and arrays
+   * with nothing kept inside, are `undefined`. Kept objects and arrays have the same keys (in
+   * the same order), indices and origins as in `properties()`. Returns `properties()` itself
+   * when it is already evaluated. For searches such as the users of a subnet (network/usage.ts).
+   */
+  partialProperties?(needle: string, choose: (key: string) => 'skip' | 'whole' | 'filter'): ValueObject;
   /** Evaluated top-level member of the resource object (e.g. "zones", "dependsOn", "kind"). */
   member(name: string): Value;
   /** Resolved `dependsOn` targets (in-template resources only). */
