@@ -46,21 +46,6 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** A seeded sample of `k` distinct integers in [0, n), sorted. */
-export function sample(n: number, k: number, seed: number): number[] {
-  if (k >= n) return Array.from({ length: n }, (_, i) => i);
-  const r = rng(seed);
-  const chosen = new Set<number>();
-  while (chosen.size < k) chosen.add(Math.floor(r() * n));
-  return [...chosen].sort((a, b) => a - b);
-}
-
-export function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 /**
  * Problems of one analysis: an internal error (the analyzer caught an exception), or a finding
  * / related location / fix edit of the analyzed file whose range is outside the text.

@@ -1,22 +1,31 @@
 /**
- * Worker of the typing simulation (typing.test.ts): analyzes the prefixes / single-character
- * deletions it is given and reports each start (for the hang watchdog in the main thread) and
- * the problems found. Runs in a worker thread so that a hang can be detected and terminated.
+ * Worker of the typing simulation (typing.test.ts): takes chunks of work from the main thread
+ * (a file, a mode and positions), analyzes each prefix / single-character deletion, reports each
+ * start (for the hang watchdog in the main thread) and, per chunk, the counts and the problems
+ * found. Runs in a worker thread so that a hang can be detected and the worker terminated.
  */
-import { parentPort, workerData } from 'worker_threads';
+import { parentPort } from 'worker_threads';
 import * as fs from 'fs';
 import { analyze } from '../../server/src/analyzer';
 import { fixProblems, resultProblems } from './common';
 
-export interface TypingJob {
+export interface TypingChunk {
   file: string;
   mode: 'prefix' | 'delete';
   /** Prefix lengths, or offsets of the deleted character. */
   positions: number[];
 }
 
-export interface TypingReport {
-  type: 'done';
+/** Main thread → worker. */
+export type ToWorker = { type: 'chunk'; chunk: TypingChunk } | { type: 'stop' };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'start'; label: string }
+  | { type: 'chunk-done'; report: ChunkReport };
+
+export interface ChunkReport {
   analyses: number;
   maxMs: number;
   maxLabel: string;
@@ -26,45 +35,52 @@ export interface TypingReport {
 }
 
 if (parentPort) {
-  const jobs = (workerData as { jobs: TypingJob[] }).jobs;
   const port = parentPort;
-  let analyses = 0;
-  let maxMs = 0;
-  let maxLabel = '';
-  let fixes = 0;
-  const problems: string[] = [];
+  // the last few files read (chunks of one file mostly follow each other)
   const texts = new Map<string, string>();
-  for (const job of jobs) {
-    let full = texts.get(job.file);
-    if (full === undefined) {
-      full = fs.readFileSync(job.file, 'utf8');
-      texts.clear();
-      texts.set(job.file, full);
+  const textOf = (file: string): string => {
+    let t = texts.get(file);
+    if (t === undefined) {
+      t = fs.readFileSync(file, 'utf8');
+      if (texts.size >= 4) texts.delete(texts.keys().next().value as string);
+      texts.set(file, t);
     }
-    for (const pos of job.positions) {
-      const text = job.mode === 'prefix' ? full.slice(0, pos) : full.slice(0, pos) + full.slice(pos + 1);
-      const label = `${job.file} ${job.mode}@${pos}`;
-      port.postMessage({ type: 'start', label });
+    return t;
+  };
+  const run = (chunk: TypingChunk): ChunkReport => {
+    const full = textOf(chunk.file);
+    const report: ChunkReport = { analyses: 0, maxMs: 0, maxLabel: '', fixes: 0, problems: [] };
+    for (const pos of chunk.positions) {
+      const text = chunk.mode === 'prefix' ? full.slice(0, pos) : full.slice(0, pos) + full.slice(pos + 1);
+      const label = `${chunk.file} ${chunk.mode}@${pos}`;
+      port.postMessage({ type: 'start', label } satisfies FromWorker);
       const t0 = performance.now();
       let found: string[];
       try {
-        const result = analyze({ file: job.file, text });
-        found = resultProblems(job.file, text, result);
-        const fp = fixProblems(job.file, text, result.findings);
-        fixes += fp.fixes;
+        const result = analyze({ file: chunk.file, text });
+        found = resultProblems(chunk.file, text, result);
+        const fp = fixProblems(chunk.file, text, result.findings);
+        report.fixes += fp.fixes;
         found.push(...fp.problems);
       } catch (e) {
         found = [`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`];
       }
       const ms = performance.now() - t0;
-      analyses++;
-      if (ms > maxMs) {
-        maxMs = ms;
-        maxLabel = label;
+      report.analyses++;
+      if (ms > report.maxMs) {
+        report.maxMs = ms;
+        report.maxLabel = label;
       }
-      for (const p of found) if (problems.length < 50) problems.push(`${label}: ${p}`);
+      for (const p of found) if (report.problems.length < 50) report.problems.push(`${label}: ${p}`);
     }
-  }
-  const report: TypingReport = { type: 'done', analyses, maxMs, maxLabel, fixes, problems };
-  port.postMessage(report);
+    return report;
+  };
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'stop') {
+      port.close();
+      return;
+    }
+    port.postMessage({ type: 'chunk-done', report: run(m.chunk) } satisfies FromWorker);
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
 }

@@ -1,17 +1,21 @@
 /**
- * Typing simulation (issue 7): every prefix of each template at a stride of at most 64
- * characters and single-character deletions in the first 4 KB, analyzed with the real
- * analyzer. Properties: no exception / internal error, each analysis bounded in time (a hang
- * detector: a watchdog terminates a worker stuck on one analysis), findings, related locations
- * and fix edits only at ranges inside the document; on variants that are still valid JSON
- * (JSONC), every fix applied yields valid JSON (JSONC).
+ * Typing simulation (issue 7): prefixes of each template at a stride of 64 characters and every
+ * single-character deletion in the first 4 KB, analyzed with the real analyzer. Properties: no
+ * exception / internal error, each analysis bounded in time (a hang detector: a watchdog
+ * terminates a worker stuck on one analysis for 10 s), findings, related locations and fix edits
+ * only at ranges inside the document; on variants that are still valid JSON (JSONC), every fix
+ * applied yields valid JSON (JSONC).
  *
- * Caps (the whole reliability suite must stay within ~2 minutes on 2 cores; set
- * RELIABILITY_SCALE=<n> to multiply the budgets):
- *  - prefixes: the full stride-64 sweep for files up to 8 KB; larger files get evenly spaced
- *    prefixes, min(300, max(4, 750 KB / size)) of them (the stride is printed);
- *  - deletions in the first 4 KB: every one when the budget allows, else a seeded sample
- *    (half at structural characters {}[]":, half uniform) of max(1, 60 KB / size) positions.
+ * Coverage:
+ *  - deletions: every position of the first 4 KB of every file. Deleting any character of a run
+ *    of equal characters (indentation, "}}") gives the same text, which is analyzed once: the
+ *    output gives both counts (positions covered, distinct texts analyzed).
+ *  - prefixes: every stride-64 prefix (0, 64, 128, ..., and the whole text) of every file up to
+ *    PREFIX_FULL_MAX (160 KB; 1 MB with RELIABILITY_FULL=1). Beyond that the sweep is quadratic
+ *    (every prefix of a 3.3 MB file at stride 64 is 52,000 analyses of 1.7 MB on average, 87 GB
+ *    of text for that file alone), so larger files get every stride-64 prefix of their first
+ *    64 KB, plus 300 evenly spaced prefixes over the rest (the count is printed).
+ * The work is split into chunks pulled by one worker thread per core (at most 2).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,146 +23,173 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { CORPUS_SKIP, corpusJsonFiles, fixtureFiles, hashString, rng, sample, short } from './common';
-import type { TypingJob, TypingReport } from './typing-worker';
+import { CORPUS_SKIP, corpusJsonFiles, fixtureFiles, short } from './common';
+import type { ChunkReport, FromWorker, ToWorker, TypingChunk } from './typing-worker';
 
-const SCALE = Number(process.env.RELIABILITY_SCALE) > 0 ? Number(process.env.RELIABILITY_SCALE) : 1;
+const FULL = process.env.RELIABILITY_FULL === '1';
 const HANG_MS = 10_000;
-const FULL_PREFIX_SWEEP_MAX = 8 * 1024;
-const PREFIX_BUDGET = 7.5e5 * SCALE;
-const DELETE_BUDGET = 6e4 * SCALE;
+const STRIDE = 64;
+const HEAD = 4096;
+/** Files up to this size get every stride-64 prefix. */
+const PREFIX_FULL_MAX = (FULL ? 1024 : 160) * 1024;
+/** Larger files: every stride-64 prefix within this head, plus CAPPED_SPACED evenly spaced ones. */
+const CAPPED_HEAD = 64 * 1024;
+const CAPPED_SPACED = 300;
+/** Work per chunk, in characters analyzed (a chunk is the unit the workers pull). */
+const CHUNK_CHARS = 8e6;
 
 interface Plan {
-  jobs: TypingJob[];
+  chunks: { chunk: TypingChunk; cost: number }[];
   lines: string[];
   prefixes: number;
+  fullPrefixFiles: number;
+  cappedFiles: number;
+  deletionPositions: number;
   deletions: number;
-  capped: number;
 }
 
 function planFor(files: string[]): Plan {
-  const plan: Plan = { jobs: [], lines: [], prefixes: 0, deletions: 0, capped: 0 };
+  const plan: Plan = { chunks: [], lines: [], prefixes: 0, fullPrefixFiles: 0, cappedFiles: 0, deletionPositions: 0, deletions: 0 };
+  const add = (file: string, mode: 'prefix' | 'delete', positions: number[], charsOf: (p: number) => number) => {
+    let cur: number[] = [];
+    let cost = 0;
+    for (const p of positions) {
+      cur.push(p);
+      cost += charsOf(p) + 2000;
+      if (cost >= CHUNK_CHARS) {
+        plan.chunks.push({ chunk: { file, mode, positions: cur }, cost });
+        cur = [];
+        cost = 0;
+      }
+    }
+    if (cur.length) plan.chunks.push({ chunk: { file, mode, positions: cur }, cost });
+  };
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const n = text.length;
     // prefixes
-    const full = Math.ceil(n / 64);
-    const count = n <= FULL_PREFIX_SWEEP_MAX ? full : Math.min(full, 300, Math.max(4, Math.floor(PREFIX_BUDGET / Math.max(n, 1))));
     const prefixes: number[] = [];
-    if (count === full) for (let p = 0; p < n; p += 64) prefixes.push(p);
-    else for (let i = 0; i < count; i++) prefixes.push(Math.floor((n * i) / count));
-    prefixes.push(n); // the whole text too
-    if (count < full) plan.capped++;
-    // deletions in the first 4 KB
-    const head = Math.min(n, 4096);
-    const k = Math.min(head, Math.max(1, Math.floor(DELETE_BUDGET / Math.max(n, 1))));
-    let deletions: number[];
-    if (k >= head) deletions = Array.from({ length: head }, (_, i) => i);
-    else {
-      const seed = hashString(short(file));
-      const structural: number[] = [];
-      for (let i = 0; i < head; i++) if ('{}[]":,'.includes(text[i])) structural.push(i);
-      const r = rng(seed);
-      const set = new Set<number>();
-      const wantStructural = Math.min(structural.length, Math.ceil(k / 2));
-      while (set.size < wantStructural) set.add(structural[Math.floor(r() * structural.length)]);
-      for (const i of sample(head, k, seed + 1)) {
-        if (set.size >= k) break;
-        set.add(i);
+    const full = n <= PREFIX_FULL_MAX;
+    const headEnd = full ? n : Math.min(n, CAPPED_HEAD);
+    for (let p = 0; p < headEnd; p += STRIDE) prefixes.push(p);
+    if (!full) {
+      for (let i = 1; i <= CAPPED_SPACED; i++) {
+        const p = headEnd + Math.floor(((n - headEnd) * i) / (CAPPED_SPACED + 1));
+        if (p > prefixes[prefixes.length - 1]) prefixes.push(p);
       }
-      deletions = [...set].sort((a, b) => a - b);
     }
-    plan.jobs.push({ file, mode: 'prefix', positions: prefixes }, { file, mode: 'delete', positions: deletions });
+    prefixes.push(n); // the whole text too
+    if (full) plan.fullPrefixFiles++;
+    else plan.cappedFiles++;
+    // every deletion in the first 4 KB; equal neighbours give equal texts: analyzed once
+    const head = Math.min(n, HEAD);
+    const deletions: number[] = [];
+    for (let i = 0; i < head; i++) if (i === 0 || text.charCodeAt(i) !== text.charCodeAt(i - 1)) deletions.push(i);
+    add(file, 'prefix', prefixes, (p) => p);
+    add(file, 'delete', deletions, () => n);
     plan.prefixes += prefixes.length;
+    plan.deletionPositions += head;
     plan.deletions += deletions.length;
-    const stride = count === full ? 64 : Math.ceil(n / count);
-    plan.lines.push(`${short(file)}: ${n} chars, ${prefixes.length} prefixes (stride ${stride}${count < full ? ', capped' : ''}), ${deletions.length}/${head} deletions`);
+    plan.lines.push(
+      `${short(file)}: ${n} chars, ${prefixes.length} prefixes (${full ? 'every stride-64 prefix' : `stride 64 over the first ${headEnd} chars + ${prefixes.length - 1 - Math.ceil(headEnd / STRIDE)} spaced`}), ${head} deletion positions = ${deletions.length} distinct texts`,
+    );
   }
   return plan;
 }
 
-/** Runs the jobs on worker threads (one per core, at most 2) with a hang watchdog. */
-async function runJobs(jobs: TypingJob[]): Promise<{ analyses: number; maxMs: number; maxLabel: string; fixes: number; problems: string[] }> {
+interface Totals {
+  analyses: number;
+  maxMs: number;
+  maxLabel: string;
+  fixes: number;
+  problems: string[];
+}
+
+/** Runs the chunks on worker threads (one per core, at most 2) that pull work, with a hang watchdog. */
+async function runChunks(plan: Plan): Promise<Totals> {
   const workers = Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
-  // balance by estimated cost (characters analyzed)
-  const cost = (j: TypingJob) => {
-    const n = fs.statSync(j.file).size;
-    return j.mode === 'prefix' ? j.positions.reduce((s, p) => s + p + 2000, 0) : j.positions.length * (n + 2000);
+  // largest first, so that the last chunks pulled are small ones (balanced finish)
+  const queue = [...plan.chunks].sort((a, b) => b.cost - a.cost).map((c) => c.chunk);
+  const totals: Totals = { analyses: 0, maxMs: 0, maxLabel: '', fixes: 0, problems: [] };
+  const merge = (r: ChunkReport) => {
+    totals.analyses += r.analyses;
+    totals.fixes += r.fixes;
+    if (r.maxMs > totals.maxMs) {
+      totals.maxMs = r.maxMs;
+      totals.maxLabel = r.maxLabel;
+    }
+    for (const p of r.problems) if (totals.problems.length < 50) totals.problems.push(p);
   };
-  const buckets: TypingJob[][] = Array.from({ length: workers }, () => []);
-  const load = new Array(workers).fill(0);
-  for (const j of [...jobs].sort((a, b) => cost(b) - cost(a))) {
-    const i = load.indexOf(Math.min(...load));
-    buckets[i].push(j);
-    load[i] += cost(j);
-  }
   const script = path.join(__dirname, 'typing-worker.js');
-  const results: TypingReport[] = await Promise.all(
-    buckets.map(
-      (bucket) =>
-        new Promise<TypingReport>((resolve, reject) => {
-          const w = new Worker(script, { workerData: { jobs: bucket } });
+  await Promise.all(
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(script);
           let current = '(starting)';
           let since = performance.now();
           let done = false;
-          const timer = setInterval(() => {
-            if (performance.now() - since > HANG_MS) {
-              clearInterval(timer);
-              done = true;
+          const finish = (err?: Error) => {
+            if (done) return;
+            done = true;
+            clearInterval(timer);
+            if (err) {
               void w.terminate();
-              reject(new Error(`analysis did not finish within ${HANG_MS} ms (hang): ${current}`));
-            }
+              reject(err);
+            } else resolve();
+          };
+          const timer = setInterval(() => {
+            if (performance.now() - since > HANG_MS) finish(new Error(`analysis did not finish within ${HANG_MS} ms (hang): ${current}`));
           }, 250);
-          w.on("message", (m: { type: string; label?: string }) => {
+          const next = () => {
+            const chunk = queue.shift();
+            since = performance.now();
+            w.postMessage((chunk ? { type: 'chunk', chunk } : { type: 'stop' }) satisfies ToWorker);
+            if (!chunk) finish();
+          };
+          w.on('message', (m: FromWorker) => {
             if (m.type === 'start') {
-              current = m.label!;
+              current = m.label;
               since = performance.now();
-            } else if (m.type === 'done') {
-              done = true;
-              clearInterval(timer);
-              resolve(m as unknown as TypingReport);
-            }
+            } else if (m.type === 'chunk-done') {
+              merge(m.report);
+              next();
+            } else if (m.type === 'ready') next();
           });
-          w.on('error', (e) => {
-            clearInterval(timer);
-            if (!done) reject(new Error(`worker crashed during ${current}: ${e.stack ?? e.message}`));
-          });
-          w.on('exit', (code) => {
-            clearInterval(timer);
-            if (!done) reject(new Error(`worker exited with code ${code} during ${current}`));
-          });
+          w.on('error', (e) => finish(new Error(`worker crashed during ${current}: ${e.stack ?? e.message}`)));
+          w.on('exit', (code) => finish(done ? undefined : new Error(`worker exited with code ${code} during ${current}`)));
         }),
     ),
   );
-  return {
-    analyses: results.reduce((s, r) => s + r.analyses, 0),
-    fixes: results.reduce((s, r) => s + r.fixes, 0),
-    maxMs: Math.max(...results.map((r) => r.maxMs)),
-    maxLabel: results.reduce((a, r) => (r.maxMs > a.maxMs ? r : a)).maxLabel,
-    problems: results.flatMap((r) => r.problems),
-  };
+  return totals;
 }
 
 async function sweep(t: { diagnostic(m: string): void }, files: string[]): Promise<void> {
   const plan = planFor(files);
   const t0 = performance.now();
-  const r = await runJobs(plan.jobs);
+  const r = await runChunks(plan);
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  const summary = `${files.length} files, ${plan.prefixes} prefixes + ${plan.deletions} deletions = ${r.analyses} analyses (${plan.capped} files with capped prefixes), ${r.fixes} fixes applied and re-parsed, in ${secs} s; slowest ${r.maxMs.toFixed(0)} ms (${short(r.maxLabel.split(' ')[0])} ${r.maxLabel.split(' ')[1] ?? ''})`;
+  const prefixCoverage = `${plan.fullPrefixFiles} files at every stride-64 prefix${plan.cappedFiles ? `, ${plan.cappedFiles} over ${PREFIX_FULL_MAX / 1024} KB at stride 64 over their first ${CAPPED_HEAD / 1024} KB + ${CAPPED_SPACED} spaced` : ''}`;
+  const summary =
+    `${files.length} files${FULL ? ' (RELIABILITY_FULL)' : ''}: ${plan.prefixes} prefixes (${prefixCoverage}) + ` +
+    `every one of the ${plan.deletionPositions} single-character deletions in the first 4 KB (${plan.deletions} distinct texts) = ` +
+    `${r.analyses} analyses, 0 exceptions expected, ${r.problems.length} problems, ${r.fixes} fixes applied and re-parsed, in ${secs} s; ` +
+    `slowest ${r.maxMs.toFixed(0)} ms (${short(r.maxLabel.split(' ')[0])} ${r.maxLabel.split(' ')[1] ?? ''})`;
   if (process.env.RELIABILITY_VERBOSE) for (const l of plan.lines) console.log('  ' + l);
   t.diagnostic(`typing simulation: ${summary}`);
   assert.equal(r.analyses, plan.prefixes + plan.deletions);
   assert.deepEqual(r.problems, [], `problems:\n${r.problems.join('\n')}`);
 }
 
-test('typing simulation over every test fixture: all stride-64 prefixes and deletions in the first 4 KB (sampled when over budget)', async (t) => {
+test('typing simulation over every test fixture: every stride-64 prefix and every single-character deletion in the first 4 KB', async (t) => {
   const files = fixtureFiles();
   assert.ok(files.length > 10, 'fixtures found');
   await sweep(t, files);
 });
 
 test(
-  'typing simulation over the shared corpus JSON: stride-64 prefixes up to 8 KB, evenly spaced prefixes capped at min(300, max(4, 750 KB/size)) beyond; sampled deletions in the first 4 KB',
+  'typing simulation over the shared corpus JSON: every single-character deletion in the first 4 KB; every stride-64 prefix up to 160 KB (1 MB with RELIABILITY_FULL=1), the first 64 KB + 300 spaced beyond',
   { skip: CORPUS_SKIP },
   async (t) => {
     const files = corpusJsonFiles();
