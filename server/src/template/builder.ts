@@ -548,9 +548,10 @@ class ScopeImpl implements Scope {
   /** Output `name` (any output when undefined). */
   mentionsOutput(name: string | undefined, needle: string): boolean {
     const l = name === undefined ? undefined : lower(name);
+    const index = this.outputIndex();
+    if (l !== undefined && !index.has(l)) return false;
     return this.memoMention(this.memoFor(needle).o, l === undefined ? '*' : `=${l}`, () => {
-      for (const [k, node] of entries(prop(this.templateNode, 'outputs'))) {
-        if (l !== undefined && lower(k) !== l) continue;
+      for (const node of l === undefined ? [...index.values()].flat() : index.get(l)!) {
         const copy = prop(node, 'copy');
         if (copy && copy.type === 'object') {
           const input = prop(copy, 'input');
@@ -562,6 +563,22 @@ class ScopeImpl implements Scope {
       }
       return false;
     });
+  }
+
+  private outputsByName?: Map<string, Node[]>;
+
+  /** The output nodes of this scope by lower-cased name. */
+  outputIndex(): Map<string, Node[]> {
+    if (!this.outputsByName) {
+      this.outputsByName = new Map();
+      for (const [k, node] of entries(prop(this.templateNode, 'outputs'))) {
+        const l = lower(k);
+        const list = this.outputsByName.get(l);
+        if (list) list.push(node);
+        else this.outputsByName.set(l, [node]);
+      }
+    }
+    return this.outputsByName;
   }
 
   /** subscription() / resourceGroup() (read by resourceId and friends). */
@@ -1396,8 +1413,9 @@ class ResourceImpl implements Resource {
     return this.scope.resourceGroupName();
   }
 
+  private _isDeployment?: boolean;
   isDeployment(): boolean {
-    return lower(this.type) === DEPLOYMENTS;
+    return (this._isDeployment ??= lower(this.type) === DEPLOYMENTS);
   }
 
   get id(): Value {
@@ -1538,6 +1556,22 @@ class ResourceImpl implements Resource {
     }
     const v = this.scope.guarded('a resource member', () => this.scope.evalFiltered(pn, this.env, 0, lower(needle), choose));
     return isObject(v) ? v : {};
+  }
+
+  /** `reference(this).outputs` may be something (not a deployment): inline, computed or literal `outputs`. */
+  mayHaveOutputsMember(): boolean {
+    if (this.inlineData) return true;
+    const pn = prop(this.node, 'properties');
+    if (!pn) return false;
+    if (pn.type !== 'object') return true;
+    for (const p of pn.children ?? []) {
+      const k = p.children?.[0];
+      const vn = p.children?.[1];
+      if (!k || !vn || typeof k.value !== 'string') continue;
+      const lk = lower(k.value);
+      if (lk === 'outputs' || (lk === 'copy' && vn.type === 'array' && isPropertyCopy(vn))) return true;
+    }
+    return false;
   }
 
   /** Upper bound of `reference(this).outputs` (outputsMayMention) for a resource that is no deployment. */
@@ -1833,17 +1867,36 @@ class TemplateImpl implements Template {
     if (!map) all.set(needle, (map = new Map()));
     const l = lower(name);
     return this.memoMention(map, l, () => {
-      for (const r of this.all) {
-        if (r.existing) continue;
-        if (r.isDeployment()) {
-          if (r.innerScope && r.innerScope.mentionsOutput(l, needle)) return true;
-          continue;
-        }
-        if (r.outputsMemberMayMention(needle)) return true;
-      }
+      const ix = this.outputsIndex();
+      for (const s of ix.byName.get(l) ?? []) if (s.mentionsOutput(l, needle)) return true;
+      for (const r of ix.others) if (r.outputsMemberMayMention(needle)) return true;
       return false;
     });
   }
+
+  private outputsIx?: { byName: Map<string, ScopeImpl[]>; others: ResourceImpl[] };
+
+  /** Deployment scopes by output name, and the other resources whose `outputs` member may exist. */
+  private outputsIndex(): { byName: Map<string, ScopeImpl[]>; others: ResourceImpl[] } {
+    if (this.outputsIx) return this.outputsIx;
+    const byName = new Map<string, ScopeImpl[]>();
+    const others: ResourceImpl[] = [];
+    for (const r of this.all) {
+      if (r.existing) continue;
+      if (r.isDeployment()) {
+        if (!r.innerScope) continue;
+        for (const k of r.innerScope.outputIndex().keys()) {
+          const list = byName.get(k);
+          if (list) list.push(r.innerScope);
+          else byName.set(k, [r.innerScope]);
+        }
+        continue;
+      }
+      if (r.mayHaveOutputsMember()) others.push(r);
+    }
+    return (this.outputsIx = { byName, others });
+  }
+
   /** Diagnostics already reported (evaluation may run more than once). */
   private readonly reported = new Set<string>();
   readonly copyLimit: number;
