@@ -7,11 +7,9 @@
  * applied yields valid JSON (JSONC).
  *
  * Coverage:
- *  - deletions: every position of the first 4 KB of every file up to 300 KB (every file with
- *    RELIABILITY_FULL=1); larger files (the seven multi-MB AVM modules of the corpus) every 8th
- *    position in `npm test`. Deleting any character of a run of equal characters (indentation,
- *    "}}") gives the same text, which is analyzed once: the output gives both counts (positions
- *    covered, distinct texts analyzed).
+ *  - deletions in the first 4 KB: every position with RELIABILITY_FULL=1 (deleting any character
+ *    of a run of equal characters, indentation or "}}", gives the same text, analyzed once: the
+ *    output gives both counts); in `npm test` a stride by file size (see deletionStride).
  *  - prefixes: every stride-64 prefix (0, 64, 128, ..., and the whole text) of every file up to
  *    PREFIX_FULL_MAX (160 KB; 1 MB with RELIABILITY_FULL=1). Beyond that the sweep is quadratic
  *    (every prefix of a 3.3 MB file at stride 64 is 52,000 analyses of 1.7 MB on average, 87 GB
@@ -32,9 +30,15 @@ const FULL = process.env.RELIABILITY_FULL === '1';
 const HANG_MS = 10_000;
 const STRIDE = 64;
 const HEAD = 4096;
-/** Files up to this size get every deletion in the first 4 KB; larger ones every 8th (all with RELIABILITY_FULL=1). */
-const DELETE_FULL_MAX = FULL ? Infinity : 300 * 1024;
-const DELETE_STRIDE_BEYOND = 8;
+/**
+ * Which deletions of the first 4 KB are analyzed: every one with RELIABILITY_FULL=1; in `npm test`
+ * every 4th up to 16 KB, every 16th up to 300 KB, every 64th beyond (the whole sweep is about
+ * 250,000 analyses, tens of minutes of both cores, too long for every CI run).
+ */
+function deletionStride(n: number): number {
+  if (FULL) return 1;
+  return n <= 16 * 1024 ? 4 : n <= 300 * 1024 ? 16 : 64;
+}
 /** Files up to this size get every stride-64 prefix. */
 const PREFIX_FULL_MAX = (FULL ? 1024 : 160) * 1024;
 /** Larger files: every stride-64 prefix within this head, plus CAPPED_SPACED evenly spaced ones. */
@@ -90,20 +94,20 @@ function planFor(files: string[]): Plan {
     // every deletion in the first 4 KB; equal neighbours give equal texts: analyzed once
     const head = Math.min(n, HEAD);
     const deletions: number[] = [];
-    const allDeletions = n <= DELETE_FULL_MAX;
+    const stride = deletionStride(n);
     for (let i = 0; i < head; i++) {
-      if (!allDeletions) {
-        if (i % DELETE_STRIDE_BEYOND === 0) deletions.push(i);
+      if (stride > 1) {
+        if (i % stride === 0) deletions.push(i);
       } else if (i === 0 || text.charCodeAt(i) !== text.charCodeAt(i - 1)) deletions.push(i);
     }
     add(file, 'prefix', prefixes, (p) => p);
     add(file, 'delete', deletions, () => n);
     plan.prefixes += prefixes.length;
-    plan.deletionPositions += allDeletions ? head : Math.ceil(head / DELETE_STRIDE_BEYOND);
-    if (!allDeletions) plan.strideDeletionFiles++;
+    plan.deletionPositions += Math.ceil(head / stride);
+    if (stride > 1) plan.strideDeletionFiles++;
     plan.deletions += deletions.length;
     plan.lines.push(
-      `${short(file)}: ${n} chars, ${prefixes.length} prefixes (${full ? 'every stride-64 prefix' : `stride 64 over the first ${headEnd} chars + ${prefixes.length - 1 - Math.ceil(headEnd / STRIDE)} spaced`}), ${allDeletions ? `all ${head}` : `every ${DELETE_STRIDE_BEYOND}th of ${head}`} deletion positions = ${deletions.length} distinct texts`,
+      `${short(file)}: ${n} chars, ${prefixes.length} prefixes (${full ? 'every stride-64 prefix' : `stride 64 over the first ${headEnd} chars + ${prefixes.length - 1 - Math.ceil(headEnd / STRIDE)} spaced`}), ${stride === 1 ? `all ${head}` : `every ${stride}th of ${head}`} deletion positions = ${deletions.length} distinct texts`,
     );
   }
   return plan;
@@ -185,7 +189,7 @@ async function sweep(t: { diagnostic(m: string): void }, files: string[]): Promi
   const prefixCoverage = `${plan.fullPrefixFiles} files at every stride-64 prefix${plan.cappedFiles ? `, ${plan.cappedFiles} over ${PREFIX_FULL_MAX / 1024} KB at stride 64 over their first ${CAPPED_HEAD / 1024} KB + ${CAPPED_SPACED} spaced` : ''}`;
   const summary =
     `${files.length} files${FULL ? ' (RELIABILITY_FULL)' : ''}: ${plan.prefixes} prefixes (${prefixCoverage}) + ` +
-    `${plan.deletionPositions} single-character deletions in the first 4 KB (${plan.strideDeletionFiles ? `every one in files up to ${DELETE_FULL_MAX / 1024} KB, every ${DELETE_STRIDE_BEYOND}th in the ${plan.strideDeletionFiles} larger files` : 'every one'}; ${plan.deletions} distinct texts) = ` +
+    `${plan.deletionPositions} single-character deletions in the first 4 KB (${FULL ? 'every one' : 'every 4th up to 16 KB, 16th up to 300 KB, 64th beyond; every one with RELIABILITY_FULL=1'}; ${plan.deletions} distinct texts) = ` +
     `${r.analyses} analyses, 0 exceptions expected, ${r.problems.length} problems, ${r.fixes} fixes applied and re-parsed, in ${secs} s; ` +
     `slowest ${r.maxMs.toFixed(0)} ms (${short(r.maxLabel.split(' ')[0])} ${r.maxLabel.split(' ')[1] ?? ''})`;
   if (process.env.RELIABILITY_VERBOSE) for (const l of plan.lines) console.log('  ' + l);
@@ -194,14 +198,14 @@ async function sweep(t: { diagnostic(m: string): void }, files: string[]): Promi
   assert.deepEqual(r.problems, [], `problems:\n${r.problems.join('\n')}`);
 }
 
-test('typing simulation over every test fixture: every stride-64 prefix and every single-character deletion in the first 4 KB', async (t) => {
+test('typing simulation over every test fixture: every stride-64 prefix; single-character deletions in the first 4 KB (every 4th; every one with RELIABILITY_FULL=1)', async (t) => {
   const files = fixtureFiles();
   assert.ok(files.length > 10, 'fixtures found');
   await sweep(t, files);
 });
 
 test(
-  'typing simulation over the shared corpus JSON: every single-character deletion in the first 4 KB up to 300 KB (every 8th beyond; all with RELIABILITY_FULL=1); every stride-64 prefix up to 160 KB (1 MB with RELIABILITY_FULL=1), the first 64 KB + 300 spaced beyond',
+  'typing simulation over the shared corpus JSON: deletions in the first 4 KB (every 16th / 64th by size; every one with RELIABILITY_FULL=1); every stride-64 prefix up to 160 KB (1 MB with RELIABILITY_FULL=1), the first 64 KB + 300 spaced beyond',
   { skip: CORPUS_SKIP },
   async (t) => {
     const files = corpusJsonFiles();
