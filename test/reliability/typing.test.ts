@@ -14,7 +14,8 @@
  *    PREFIX_FULL_MAX (160 KB; 1 MB with RELIABILITY_FULL=1). Beyond that the sweep is quadratic
  *    (every prefix of a 3.3 MB file at stride 64 is 52,000 analyses of 1.7 MB on average, 87 GB
  *    of text for that file alone), so larger files get every stride-64 prefix of their first
- *    64 KB, plus 300 evenly spaced prefixes over the rest (the count is printed).
+ *    64 KB, plus evenly spaced prefixes over the rest: about 16 MB of text per file, 8 to 300
+ *    prefixes (300 with RELIABILITY_FULL=1; RELIABILITY_VERBOSE=1 prints the plan per file).
  * The work is split into chunks pulled by one worker thread per core (at most 2).
  */
 import { test } from 'node:test';
@@ -41,9 +42,9 @@ function deletionStride(n: number): number {
 }
 /** Files up to this size get every stride-64 prefix. */
 const PREFIX_FULL_MAX = (FULL ? 1024 : 160) * 1024;
-/** Larger files: every stride-64 prefix within this head, plus CAPPED_SPACED evenly spaced ones. */
+/** Larger files: every stride-64 prefix within this head, plus evenly spaced ones (about 16 MB of text per file). */
 const CAPPED_HEAD = 64 * 1024;
-const CAPPED_SPACED = 300;
+const cappedSpaced = (n: number) => (FULL ? 300 : Math.min(300, Math.max(8, Math.floor(16e6 / n))));
 /** Work per chunk, in characters analyzed (a chunk is the unit the workers pull). */
 const CHUNK_CHARS = 8e6;
 
@@ -83,8 +84,9 @@ function planFor(files: string[]): Plan {
     const headEnd = full ? n : Math.min(n, CAPPED_HEAD);
     for (let p = 0; p < headEnd; p += STRIDE) prefixes.push(p);
     if (!full) {
-      for (let i = 1; i <= CAPPED_SPACED; i++) {
-        const p = headEnd + Math.floor(((n - headEnd) * i) / (CAPPED_SPACED + 1));
+      const k = cappedSpaced(n);
+      for (let i = 1; i <= k; i++) {
+        const p = headEnd + Math.floor(((n - headEnd) * i) / (k + 1));
         if (p > prefixes[prefixes.length - 1]) prefixes.push(p);
       }
     }
@@ -186,7 +188,7 @@ async function sweep(t: { diagnostic(m: string): void }, files: string[]): Promi
   const t0 = performance.now();
   const r = await runChunks(plan);
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  const prefixCoverage = `${plan.fullPrefixFiles} files at every stride-64 prefix${plan.cappedFiles ? `, ${plan.cappedFiles} over ${PREFIX_FULL_MAX / 1024} KB at stride 64 over their first ${CAPPED_HEAD / 1024} KB + ${CAPPED_SPACED} spaced` : ''}`;
+  const prefixCoverage = `${plan.fullPrefixFiles} files at every stride-64 prefix${plan.cappedFiles ? `, ${plan.cappedFiles} over ${PREFIX_FULL_MAX / 1024} KB at stride 64 over their first ${CAPPED_HEAD / 1024} KB + evenly spaced ones (8 to 300 by size; 300 with RELIABILITY_FULL=1)` : ''}`;
   const summary =
     `${files.length} files${FULL ? ' (RELIABILITY_FULL)' : ''}: ${plan.prefixes} prefixes (${prefixCoverage}) + ` +
     `${plan.deletionPositions} single-character deletions in the first 4 KB (${FULL ? 'every one' : 'every 4th up to 16 KB, 16th up to 300 KB, 64th beyond; every one with RELIABILITY_FULL=1'}; ${plan.deletions} distinct texts) = ` +
@@ -205,7 +207,7 @@ test('typing simulation over every test fixture: every stride-64 prefix; single-
 });
 
 test(
-  'typing simulation over the shared corpus JSON: deletions in the first 4 KB (every 16th / 64th by size; every one with RELIABILITY_FULL=1); every stride-64 prefix up to 160 KB (1 MB with RELIABILITY_FULL=1), the first 64 KB + 300 spaced beyond',
+  'typing simulation over the shared corpus JSON: deletions in the first 4 KB (every 16th / 64th by size; every one with RELIABILITY_FULL=1); every stride-64 prefix up to 160 KB (1 MB with RELIABILITY_FULL=1), the first 64 KB + 8-300 spaced beyond',
   { skip: CORPUS_SKIP },
   async (t) => {
     const files = corpusJsonFiles();
