@@ -4,16 +4,99 @@
  * It builds exactly the tree `parseTree(text, errors, { allowTrailingComma: true })` builds
  * (same node types, offsets, lengths, values, `colonOffset`, parent links, property order) but
  * with a hand-written single-pass scanner instead of jsonc-parser's visitor/scanner pipeline,
- * about 2-4× faster on large templates. Comments (line and block) and trailing commas are
+ * several times faster on large templates. Comments (line and block) and trailing commas are
  * accepted, as ARM does. On anything unusual (a syntax error, an exotic whitespace character,
- * a keyword glued to other text, nesting deeper than `maxDepth`) it gives up and returns
+ * a keyword glued to other text, nesting deeper than `maxDepth` or 4,000) it gives up and returns
  * undefined: the caller then runs jsonc-parser, which produces the errors and the tolerant
  * recovery. Never throws.
+ *
+ * The same scanner also runs in a "kind" mode (`fastKindTree`): it accepts and rejects exactly
+ * the same texts, but keeps only the few nodes the document-kind decision reads and allocates
+ * nothing for the rest (no nodes, no strings, no numbers).
+ *
+ * Speed notes (the scanner runs over every char of multi-MB templates, and V8's JSON.parse, native,
+ * is the yardstick): one loop with an explicit stack and locals (no call per token); the text is
+ * read from a UTF-16 copy in a reused typed array (`units`: one native copy, then element reads
+ * 2-3× cheaper than charCodeAt) and never past its end; runs of spaces (indentation, half of a
+ * pretty-printed template) are compared four at a time through a Float64Array view.
  */
 import type { Node } from 'jsonc-parser';
 
 /** Thrown internally to abandon the fast path; never escapes `fastParseTree`. */
 const BAIL = { bail: true };
+
+/**
+ * Nesting the scanner takes at most, whatever `maxDepth` says: jsonc-parser's parseTree, whose
+ * tree this must equal, overflows the stack near 5,000 levels.
+ */
+const DEPTH_CAP = 4000;
+
+/**
+ * The UTF-16 code units of texts up to this length are copied into one buffer kept for the next
+ * scan (it grows to twice the length of the longest such text seen); longer texts get their own.
+ */
+const REUSED_UNITS = 8 * 1024 * 1024;
+let reused: ArrayBuffer | undefined;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Four spaces (U+0020) as one Float64Array element. */
+const FOUR_SPACES = new Float64Array(new Uint16Array([32, 32, 32, 32]).buffer)[0];
+
+/**
+ * The UTF-16 code units of `text` (`units`, one per char) and the same memory as Float64Array
+ * elements of four units each (`quads`, for runs of spaces: see `spacesEnd`), for scanners that
+ * read every char. Texts up to 8 Mi chars share one buffer: the arrays are valid until the next
+ * call (the scanners are synchronous and keep no reference).
+ */
+export function codeUnits(text: string): { units: Uint16Array; quads: Float64Array } {
+  const buffer = units(text);
+  return { units: new Uint16Array(buffer, 0, text.length), quads: new Float64Array(buffer, 0, text.length >> 2) };
+}
+
+/** The end of the run of spaces (U+0020) starting at or before `p` in `u` (`quads`: see `codeUnits`). */
+export function spacesEnd(u: Uint16Array, quads: Float64Array, p: number): number {
+  const n = u.length;
+  while ((p & 3) !== 0 && p < n && u[p] === 32) p++;
+  if ((p & 3) === 0) {
+    let q = p >> 2;
+    const qn = quads.length;
+    while (q < qn && quads[q] === FOUR_SPACES) q++;
+    p = q << 2;
+    while (p < n && u[p] === 32) p++;
+  }
+  return p;
+}
+
+/** The UTF-16 code units of `text` in an ArrayBuffer of at least 2 × length bytes (length ≥ 4). */
+function units(text: string): ArrayBuffer {
+  const n = text.length;
+  const bytes = Math.max(2 * n, 8);
+  let buffer: ArrayBuffer;
+  if (n <= REUSED_UNITS) {
+    if (!reused || reused.byteLength < bytes) reused = new ArrayBuffer(Math.max(bytes, 64 * 1024));
+    buffer = reused;
+  } else {
+    buffer = new ArrayBuffer(bytes);
+  }
+  if (LITTLE_ENDIAN) {
+    Buffer.from(buffer, 0, 2 * n).write(text, 0, 'utf16le');
+  } else {
+    const u = new Uint16Array(buffer, 0, n);
+    for (let i = 0; i < n; i++) u[i] = text.charCodeAt(i);
+  }
+  return buffer;
+}
+
+// scanner states: what the next significant character may be
+/** A value. */
+const VALUE = 0;
+/** After a value: `,` or the closing bracket of the container (or the end of the text). */
+const AFTER = 1;
+/** In an object, after `{` or `,`: a property name or `}`. */
+const MEMBER = 2;
+/** After a property name: `:`. */
+const COLON = 3;
+/** In an array, after `[` or `,`: a value or `]`. */
+const ELEMENT = 4;
 
 interface MutableNode {
   type: Node['type'];
@@ -26,217 +109,326 @@ interface MutableNode {
 }
 
 /**
+ * What a scan keeps of a value, from the whole tree (ALL) down to nothing (SKIP). The modes
+ * between keep what `detectKindOfRoot` reads: the root object's properties (ROOT) with their
+ * values as LEAF nodes (literals with their value, containers as empty placeholders), except a
+ * property named `parameters` in any case, whose object keeps its entries (PARAMS), each entry
+ * object its properties (ENTRY) with LEAF values. Arrays below ALL keep no elements (the kind
+ * decision never looks into one).
+ */
+export const Keep = { ALL: 0, ROOT: 1, PARAMS: 2, ENTRY: 3, LEAF: 4, SKIP: 5 } as const;
+const { ALL, ROOT, PARAMS, ENTRY, LEAF, SKIP } = Keep;
+
+/** True when an object scanned with `keep` keeps its properties. */
+export function keepsMembers(keep: number): boolean {
+  return keep <= ENTRY;
+}
+
+/** The keep mode of the value of property `name` of an object that keeps its properties. */
+export function valueKeep(keep: number, name: string): number {
+  if (keep === ALL) return ALL;
+  // the same name test as `prop` (case-insensitive, same length)
+  if (keep === ROOT) return name.length === 10 && name.toLowerCase() === 'parameters' ? PARAMS : LEAF;
+  if (keep === PARAMS) return ENTRY;
+  return keep === ENTRY ? LEAF : SKIP;
+}
+
+/** The keep mode of the elements of an array scanned with `keep`. */
+export function elementKeep(keep: number): number {
+  return keep === ALL ? ALL : SKIP;
+}
+
+/**
  * The jsonc-parser tree of `text` when it is well-formed JSON (comments and trailing commas
  * allowed); undefined when it is not (or when the fast path cannot vouch for identical output).
  */
 export function fastParseTree(text: string, maxDepth = 400): Node | undefined {
+  return scan(text, maxDepth, ALL);
+}
+
+/**
+ * For exactly the texts `fastParseTree` accepts, the part of their tree the document-kind
+ * decision reads (see `Keep`), so that `detectKindOfRoot` gives the same answer on it as on the
+ * whole tree; undefined for every other text. Offsets and lengths of the kept nodes are right;
+ * placeholders have no children.
+ */
+export function fastKindTree(text: string, maxDepth = 400): Node | undefined {
+  return scan(text, maxDepth, ROOT);
+}
+
+/** The code unit at `i`, or -1 past the end. */
+function at(u: Uint16Array, i: number): number {
+  return i < u.length ? u[i] : -1;
+}
+
+/** True when the char ends a keyword/number token for jsonc-parser's scanner. */
+function isDelimiter(c: number): boolean {
+  return c === -1 || c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 58 || c === 93 || c === 125 || c === 123 || c === 91 || c === 34 || c === 47;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** The escape at `i` (on the backslash), as JSON (jsonc-parser, JSON.parse) has them: the position after it. */
+function escapeEnd(u: Uint16Array, i: number): number {
+  const e = at(u, i + 1);
+  if (e === 117 /* u */) {
+    if (!isHex(at(u, i + 2)) || !isHex(at(u, i + 3)) || !isHex(at(u, i + 4)) || !isHex(at(u, i + 5))) throw BAIL;
+    return i + 6;
+  }
+  if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) return i + 2;
+  throw BAIL;
+}
+
+/** The value of the string token [start, end) of `t` (end after the closing quote). */
+function stringValue(t: string, start: number, end: number, escaped: boolean): string {
+  if (!escaped) return t.slice(start + 1, end - 1);
+  // JSON.parse decodes the same escapes jsonc-parser accepts (checked by `escapeEnd`)
+  let v: unknown;
+  try {
+    v = JSON.parse(t.slice(start, end));
+  } catch {
+    throw BAIL;
+  }
+  if (typeof v !== 'string') throw BAIL;
+  return v;
+}
+
+/** The number starting at `start`: the position after it. */
+function numberEnd(u: Uint16Array, start: number): number {
+  let i = start;
+  if (at(u, i) === 45) i++;
+  let c = at(u, i);
+  if (c === 48) {
+    i++;
+  } else if (c >= 49 && c <= 57) {
+    i++;
+    while ((c = at(u, i)) >= 48 && c <= 57) i++;
+  } else {
+    throw BAIL;
+  }
+  if (at(u, i) === 46) {
+    i++;
+    c = at(u, i);
+    if (!(c >= 48 && c <= 57)) throw BAIL;
+    while ((c = at(u, i)) >= 48 && c <= 57) i++;
+  }
+  c = at(u, i);
+  if (c === 69 || c === 101) {
+    i++;
+    c = at(u, i);
+    if (c === 43 || c === 45) i++;
+    c = at(u, i);
+    if (!(c >= 48 && c <= 57)) throw BAIL;
+    while ((c = at(u, i)) >= 48 && c <= 57) i++;
+  }
+  if (!isDelimiter(at(u, i))) throw BAIL;
+  return i;
+}
+
+function scan(text: string, maxDepth: number, rootKeep: number): Node | undefined {
   if (typeof text !== 'string') return undefined;
-  const n = text.length;
-  let pos = 0;
-  let depth = 0;
-
-  /** Skips whitespace and comments; returns the next significant char code (or -1 at the end). */
-  function skip(): number {
-    while (pos < n) {
-      const c = text.charCodeAt(pos);
-      if (c === 32 || c === 10 || c === 13 || c === 9) {
-        pos++;
-      } else if (c === 47 /* / */) {
-        const d = text.charCodeAt(pos + 1);
-        if (d === 47) {
-          pos += 2;
-          while (pos < n) {
-            const e = text.charCodeAt(pos);
-            if (e === 10 || e === 13) break;
-            pos++;
-          }
-        } else if (d === 42) {
-          const end = text.indexOf('*/', pos + 2);
-          if (end < 0) throw BAIL;
-          pos = end + 2;
-        } else {
-          throw BAIL;
-        }
-      } else {
-        return c;
-      }
-    }
-    return -1;
-  }
-
-  /** Scans the string starting at `pos` (on the quote); returns its value and moves past it. */
-  function scanString(): string {
-    const start = pos;
-    let i = pos + 1;
-    let escaped = false;
-    for (;;) {
-      if (i >= n) throw BAIL;
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c === 92) {
-        escaped = true;
-        i += 2;
-        continue;
-      }
-      if (c < 0x20) throw BAIL;
-      i++;
-    }
-    pos = i + 1;
-    if (!escaped) return text.slice(start + 1, i);
-    // JSON.parse decodes the same escapes jsonc-parser accepts and rejects the others
-    try {
-      const v = JSON.parse(text.slice(start, i + 1));
-      if (typeof v !== 'string') throw BAIL;
-      return v;
-    } catch {
-      throw BAIL;
-    }
-  }
-
-  /** True when the char ends a keyword/number token for jsonc-parser's scanner. */
-  function isDelimiter(c: number): boolean {
-    return (
-      c !== c /* NaN: end of text */ ||
-      c === 32 || c === 10 || c === 13 || c === 9 ||
-      c === 44 || c === 58 || c === 93 || c === 125 || c === 123 || c === 91 || c === 34 || c === 47
-    );
-  }
-
-  function scanNumber(): number {
-    const start = pos;
-    let i = pos;
-    if (text.charCodeAt(i) === 45) i++;
-    let c = text.charCodeAt(i);
-    if (c === 48) {
-      i++;
-    } else if (c >= 49 && c <= 57) {
-      i++;
-      while (i < n && (c = text.charCodeAt(i)) >= 48 && c <= 57) i++;
-    } else {
-      throw BAIL;
-    }
-    if (text.charCodeAt(i) === 46) {
-      i++;
-      c = text.charCodeAt(i);
-      if (!(c >= 48 && c <= 57)) throw BAIL;
-      while (i < n && (c = text.charCodeAt(i)) >= 48 && c <= 57) i++;
-    }
-    c = text.charCodeAt(i);
-    if (c === 69 || c === 101) {
-      i++;
-      c = text.charCodeAt(i);
-      if (c === 43 || c === 45) i++;
-      c = text.charCodeAt(i);
-      if (!(c >= 48 && c <= 57)) throw BAIL;
-      while (i < n && (c = text.charCodeAt(i)) >= 48 && c <= 57) i++;
-    }
-    if (!isDelimiter(text.charCodeAt(i))) throw BAIL;
-    pos = i;
-    const v = Number(text.slice(start, i));
-    if (isNaN(v)) throw BAIL;
-    return v;
-  }
-
-  function keyword(word: string, value: boolean | null, parent: MutableNode): MutableNode {
-    if (!text.startsWith(word, pos) || !isDelimiter(text.charCodeAt(pos + word.length))) throw BAIL;
-    const node: MutableNode = { type: value === null ? 'null' : 'boolean', offset: pos, length: word.length, parent, value };
-    pos += word.length;
-    return node;
-  }
-
-  /** Parses the value at `pos` (already on its first char `c`) into a child of `parent`. */
-  function value(c: number, parent: MutableNode): MutableNode {
-    switch (c) {
-      case 123 /* { */: {
-        if (++depth > maxDepth) throw BAIL;
-        const node: MutableNode = { type: 'object', offset: pos, length: -1, parent, children: [] };
-        const children = node.children!;
-        pos++;
-        let d = skip();
-        while (d !== 125) {
-          if (d !== 34) throw BAIL;
-          const keyOffset = pos;
-          const name = scanString();
-          const keyLength = pos - keyOffset;
-          if (skip() !== 58) throw BAIL;
-          // all fields at once (one object shape); jsonc-parser's key order except colonOffset last
-          const prop: MutableNode = { type: 'property', offset: keyOffset, length: -1, parent: node, children: undefined, colonOffset: pos };
-          pos++;
-          const key: MutableNode = { type: 'string', value: name, offset: keyOffset, length: keyLength, parent: prop };
-          const v = value(skip(), prop);
-          prop.children = [key, v];
-          prop.length = v.offset + v.length - keyOffset;
-          children.push(prop);
-          d = skip();
-          if (d === 44) {
-            pos++;
-            d = skip();
-            if (d === 125) break; // trailing comma
-            if (d !== 34) throw BAIL;
-          } else if (d !== 125) {
-            throw BAIL;
-          }
-        }
-        pos++;
-        node.length = pos - node.offset;
-        depth--;
-        return node;
-      }
-      case 91 /* [ */: {
-        if (++depth > maxDepth) throw BAIL;
-        const node: MutableNode = { type: 'array', offset: pos, length: -1, parent, children: [] };
-        const children = node.children!;
-        pos++;
-        let d = skip();
-        while (d !== 93) {
-          if (d === 44 || d === -1) throw BAIL;
-          children.push(value(d, node));
-          d = skip();
-          if (d === 44) {
-            pos++;
-            d = skip();
-            if (d === 93) break; // trailing comma
-          } else if (d !== 93) {
-            throw BAIL;
-          }
-        }
-        pos++;
-        node.length = pos - node.offset;
-        depth--;
-        return node;
-      }
-      case 34 /* " */: {
-        const offset = pos;
-        const v = scanString();
-        return { type: 'string', offset, length: pos - offset, parent, value: v };
-      }
-      case 116 /* t */:
-        return keyword('true', true, parent);
-      case 102 /* f */:
-        return keyword('false', false, parent);
-      case 110 /* n */:
-        return keyword('null', null, parent);
-      default: {
-        if (c === 45 || (c >= 48 && c <= 57)) {
-          const offset = pos;
-          const v = scanNumber();
-          return { type: 'number', offset, length: pos - offset, parent, value: v };
-        }
-        throw BAIL;
-      }
-    }
-  }
+  const t = text;
+  const n = t.length;
+  const { units: u, quads } = codeUnits(t);
+  const depthLimit = Math.min(maxDepth, DEPTH_CAP);
+  // the open containers, innermost last: object or array, node (when kept), keep mode, and for
+  // an object the property whose value is being scanned (when kept) with its key node
+  const isObject: boolean[] = [];
+  const nodes: (MutableNode | undefined)[] = [];
+  const keeps: number[] = [];
+  const props: (MutableNode | undefined)[] = [];
+  const keys: (MutableNode | undefined)[] = [];
+  let sp = 0;
+  let p = 0;
+  let state = VALUE;
+  /** Keep mode and parent of the value expected in state VALUE. */
+  let keep = rootKeep;
+  const holder: MutableNode = { type: 'array', offset: -1, length: -1, children: [] };
+  let parent: MutableNode | undefined = holder;
+  let root: MutableNode | undefined;
+  /** The value just completed (state AFTER), undefined when not kept. */
+  let done: MutableNode | undefined;
+  // property name between MEMBER and COLON
+  let keyOffset = 0;
+  let keyLength = 0;
+  let keyName: string | undefined;
+  // (no closure reads or writes these locals, so that V8 keeps them in registers: the helpers
+  // above take what they need as arguments)
 
   try {
-    const first = skip();
-    if (first === -1) return undefined;
-    const holder: MutableNode = { type: 'array', offset: -1, length: -1, children: [] };
-    const root = value(first, holder);
-    if (skip() !== -1) return undefined;
-    delete root.parent;
-    return root as unknown as Node;
-  } catch (e) {
-    // BAIL, or a RangeError from recursion on an unexpectedly deep document: jsonc-parser decides
+    for (;;) {
+      // whitespace and comments
+      let c = -1;
+      while (p < n) {
+        c = u[p];
+        if (c === 32) {
+          p = spacesEnd(u, quads, p + 1);
+        } else if (c === 10 || c === 13 || c === 9) {
+          p++;
+        } else if (c === 47 /* / */) {
+          const d = at(u, p + 1);
+          if (d === 47) {
+            p += 2;
+            while (p < n) {
+              const e = u[p];
+              if (e === 10 || e === 13) break;
+              p++;
+            }
+          } else if (d === 42) {
+            const end = t.indexOf('*/', p + 2);
+            if (end < 0) throw BAIL;
+            p = end + 2;
+          } else {
+            throw BAIL;
+          }
+        } else {
+          break;
+        }
+      }
+      if (p >= n) c = -1;
+
+      if (c === 34 /* " */ && state !== AFTER && state !== COLON) {
+        // a string: a property name (MEMBER) or a value (VALUE, ELEMENT)
+        const start = p;
+        let i = p + 1;
+        let escaped = false;
+        for (;;) {
+          let e = -1;
+          while (i < n && (e = u[i]) !== 34 && e !== 92 && e >= 0x20) i++;
+          if (e === 34 && i < n) break;
+          if (e !== 92 || i >= n) throw BAIL; // a control character, or the end of the text
+          escaped = true;
+          i = escapeEnd(u, i);
+        }
+        p = i + 1;
+        if (state === MEMBER) {
+          keyOffset = start;
+          keyLength = p - start;
+          keyName = keepsMembers(keeps[sp - 1]) ? stringValue(t, start, p, escaped) : undefined;
+          state = COLON;
+          continue;
+        }
+        if (state === ELEMENT) {
+          keep = elementKeep(keeps[sp - 1]);
+          parent = keep === SKIP ? undefined : nodes[sp - 1];
+        }
+        done = keep !== SKIP ? { type: 'string', offset: start, length: p - start, parent, value: stringValue(t, start, p, escaped) } : undefined;
+        state = AFTER;
+        continue;
+      }
+
+      if (state === AFTER) {
+        if (sp === 0) {
+          if (c !== -1) return undefined;
+          root = done;
+          break;
+        }
+        const top = sp - 1;
+        if (isObject[top]) {
+          const prop = props[top];
+          if (prop) {
+            const v = done!;
+            prop.children = [keys[top]!, v];
+            prop.length = v.offset + v.length - prop.offset;
+            nodes[top]!.children!.push(prop);
+            props[top] = undefined;
+          }
+          if (c === 44) {
+            p++;
+            state = MEMBER;
+            continue;
+          }
+          if (c !== 125) throw BAIL;
+        } else {
+          if (done && keeps[top] === ALL) nodes[top]!.children!.push(done);
+          if (c === 44) {
+            p++;
+            state = ELEMENT;
+            continue;
+          }
+          if (c !== 93) throw BAIL;
+        }
+      } else if (state === MEMBER) {
+        // not a property name (strings are above): `{}`, a trailing comma, or an error
+        if (c !== 125) throw BAIL;
+      }
+      if (state === AFTER || state === MEMBER || (state === ELEMENT && c === 93 /* `[]`, a trailing comma */)) {
+        // the closing bracket of the innermost container: it is the value just completed
+        p++;
+        sp--;
+        done = nodes[sp];
+        if (done) done.length = p - done.offset;
+        state = AFTER;
+        continue;
+      }
+
+      if (state === COLON) {
+        if (c !== 58) throw BAIL;
+        const top = sp - 1;
+        const objectKeep = keeps[top];
+        if (keepsMembers(objectKeep)) {
+          // all fields at once (one object shape); jsonc-parser's key order except colonOffset last
+          const prop: MutableNode = { type: 'property', offset: keyOffset, length: -1, parent: nodes[top], children: undefined, colonOffset: p };
+          keys[top] = { type: 'string', value: keyName, offset: keyOffset, length: keyLength, parent: prop };
+          props[top] = prop;
+          parent = prop;
+          keep = objectKeep === ALL ? ALL : valueKeep(objectKeep, keyName!);
+        } else {
+          parent = undefined;
+          keep = SKIP;
+        }
+        p++;
+        state = VALUE;
+        continue;
+      }
+
+      if (state === ELEMENT) {
+        if (c === 44 || c === -1) throw BAIL;
+        keep = elementKeep(keeps[sp - 1]);
+        parent = keep === SKIP ? undefined : nodes[sp - 1];
+      }
+
+      // state VALUE (or ELEMENT): a value other than a string starts at p, with `keep` / `parent`
+      if (c === 123 /* { */ || c === 91 /* [ */) {
+        if (sp >= depthLimit) throw BAIL;
+        const object = c === 123;
+        isObject[sp] = object;
+        nodes[sp] = keep !== SKIP ? { type: object ? 'object' : 'array', offset: p, length: -1, parent, children: [] } : undefined;
+        keeps[sp] = keep;
+        props[sp] = undefined;
+        sp++;
+        p++;
+        state = object ? MEMBER : ELEMENT;
+        continue;
+      }
+      const offset = p;
+      if (c === 116 /* t */ || c === 102 /* f */ || c === 110 /* n */) {
+        const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
+        if (!t.startsWith(word, p) || !isDelimiter(at(u, p + word.length))) throw BAIL;
+        p += word.length;
+        const value = c === 116 ? true : c === 102 ? false : null;
+        done = keep !== SKIP ? { type: value === null ? 'null' : 'boolean', offset, length: word.length, parent, value } : undefined;
+      } else if (c === 45 || (c >= 48 && c <= 57)) {
+        p = numberEnd(u, p);
+        if (keep !== SKIP) {
+          const value = Number(t.slice(offset, p));
+          if (isNaN(value)) throw BAIL;
+          done = { type: 'number', offset, length: p - offset, parent, value };
+        } else {
+          done = undefined; // the grammar above admits no text that Number() turns into NaN
+        }
+      } else {
+        throw BAIL;
+      }
+      state = AFTER;
+    }
+  } catch {
+    // BAIL (or anything unexpected): jsonc-parser decides
     return undefined;
   }
+  if (!root) return undefined;
+  delete root.parent;
+  return root as unknown as Node;
 }

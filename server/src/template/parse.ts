@@ -5,32 +5,39 @@
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { SourceFile } from './model';
-import { fastParseTree } from './fast-parse';
+import { codeUnits, fastParseTree, spacesEnd } from './fast-parse';
 
 /** Documents nested deeper than this are refused (the parser and evaluator recurse per level). */
 export const MAX_NESTING = 400;
+
+/** jsonc-parser's options for templates and parameter files (what `parseSource` parses with). */
+export const JSONC_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true } as const;
 
 /** Result of the nesting pre-check: the deepest level and where it was first exceeded. */
 export function nestingDepth(text: string, limit = MAX_NESTING): { depth: number; exceededAt?: number } {
   let depth = 0;
   let max = 0;
-  const n = text.length;
+  // code units from a typed array (cheaper than charCodeAt on multi-MB text), runs of spaces at once
+  const { units: u, quads } = codeUnits(text);
+  const n = u.length;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
+    const c = u[i];
+    if (c === 32) {
+      i = spacesEnd(u, quads, i + 1) - 1;
+    } else if (c === 34 /* " */) {
       // skip string
       i++;
       while (i < n) {
-        const d = text.charCodeAt(i);
+        const d = u[i];
         if (d === 92 /* \ */) i += 2;
         else if (d === 34 || d === 10 || d === 13) break;
         else i++;
       }
     } else if (c === 47 /* / */ && i + 1 < n) {
-      const d = text.charCodeAt(i + 1);
+      const d = u[i + 1];
       if (d === 47) {
         i += 2;
-        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+        while (i < n && u[i] !== 10 && u[i] !== 13) i++;
       } else if (d === 42) {
         const end = text.indexOf('*/', i + 2);
         i = end < 0 ? n : end + 1;
@@ -98,7 +105,7 @@ function parseUncached(file: string, text: string): ParsedSource {
   }
   let root: Node | undefined;
   try {
-    root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+    root = parseTree(text, parseErrors, JSONC_OPTIONS);
   } catch (e) {
     root = undefined;
   }
