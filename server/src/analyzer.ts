@@ -8,8 +8,9 @@ import { DEFAULT_MAX_FILE_SIZE, type ApimVnetConfig, type Platform } from './con
 import type { Template } from './template/model';
 import type { ApimService } from './network/chain-model';
 import { buildTemplate } from './template/builder';
-import { detectKindOfRoot } from './template/params';
-import { MAX_NESTING, nestingDepth, parseSource } from './template/parse';
+import { detectKindOfRoot, scanKind } from './template/params';
+import { MAX_NESTING, parseSource } from './template/parse';
+import { fastKindTree } from './template/fast-parse';
 import { ParseErrorCode } from 'jsonc-parser';
 import { buildChain } from './network/chain';
 import { RULES, ruleMeta } from './rules/registry';
@@ -82,7 +83,15 @@ export function fileSkippedFinding(file: string, size: number, maxSize: number):
   };
 }
 
-function analyzeUnsafe(opts: AnalyzeOptions): AnalysisResult {
+/**
+ * analyze() without the cheap path for documents that mention no APIM service (which must give
+ * the same result): for tests that compare the two.
+ */
+export function analyzeWithoutQuickPath(opts: AnalyzeOptions): AnalysisResult {
+  return analyzeUnsafe(opts, false);
+}
+
+function analyzeUnsafe(opts: AnalyzeOptions, quickPath = true): AnalysisResult {
   const config = opts.config ?? {};
   const maxSize = config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // Cheap bound first (UTF-8 takes at least one byte per UTF-16 unit), exact size only near it.
@@ -92,11 +101,17 @@ function analyzeUnsafe(opts: AnalyzeOptions): AnalysisResult {
   }
   const findings: Finding[] = [];
   // Cheap path: a document that mentions no APIM service and links no template can only yield
-  // invalid-json; when it is strict JSON (JSON.parse, ~10× faster than a tree) it has no syntax
-  // error, and its kind comes from the parsed value. Anything else takes the full path.
-  if (!mentionsApim(opts.text) && !hasLinkedTemplates(opts.text)) {
-    const quick = quickKind(opts.text);
-    if (quick) return { kind: quick, findings: [] };
+  // invalid-json; its first syntax error and its kind come from scanKind, the same as the tree
+  // below would give them, without building it (well-formed text is only validated; broken text
+  // goes through jsonc-parser's visitor, which stops early when it can). A document nested too
+  // deep takes the full path (refused there).
+  if (quickPath && !mentionsApim(opts.text) && !hasLinkedTemplates(opts.text)) {
+    const quick = scanKind(opts.text);
+    if (quick) {
+      const syntax = quick.error ?? (quick.hasRoot ? undefined : emptyContentError(opts.text));
+      const found = syntax ? [invalidJsonFinding(opts.file, syntax)] : [];
+      return { kind: kindShown(quick.kind, syntax, opts.text), findings: applyConfig(found, config, opts.file, opts.text) };
+    }
   }
   // Parse once: the tree (cached by text in parseSource) serves the syntax check, the kind and
   // the builder.
@@ -112,19 +127,10 @@ function analyzeUnsafe(opts: AnalyzeOptions): AnalysisResult {
     return { kind: looksLikeTemplateText(opts.text) ? 'template' : 'other', findings: applyConfig([skipped], config, opts.file, opts.text) };
   }
   const syntax = src.parseErrors[0] ?? (src.root ? undefined : emptyContentError(opts.text));
-  if (syntax) {
-    findings.push({
-      ruleId: 'invalid-json',
-      severity: 'error',
-      message: `The file is not valid JSON: ${describeParseError(syntax)}. What could be recovered is still analyzed.`,
-      location: { file: opts.file, range: { offset: syntax.offset, length: Math.max(syntax.length, 0) } },
-      related: [],
-      fixes: [],
-    });
-  }
+  if (syntax) findings.push(invalidJsonFinding(opts.file, syntax));
   const kind = detectKindOfRoot(src.root);
   if (kind !== 'template') {
-    return { kind: syntax && kind === 'other' && looksLikeTemplateText(opts.text) ? 'template' : kind, findings: applyConfig(findings, config, opts.file, opts.text) };
+    return { kind: kindShown(kind, syntax, opts.text), findings: applyConfig(findings, config, opts.file, opts.text) };
   }
   if (!mentionsApim(opts.text) && !hasLinkedTemplates(opts.text)) {
     return { kind, findings: applyConfig(findings, config, opts.file, opts.text) };
@@ -168,47 +174,30 @@ function analyzeUnsafe(opts: AnalyzeOptions): AnalysisResult {
 }
 
 /**
- * The document kind of strict JSON text without building a tree (undefined when the text is not
- * strict JSON, or nests deeper than the parser accepts: the full path decides then). Mirrors
- * detectKindOfRoot on the parsed value (property names matched exactly first, then ignoring case).
+ * The document kind of well-formed text (JSON, comments and trailing commas allowed) without
+ * building its tree; undefined when the text is not well-formed for the fast scanner or nests
+ * deeper than MAX_NESTING (the full path decides then). The same as detectKindOfRoot on the tree.
  */
 export function quickKind(text: string): DocumentKind | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(v)) return 'other';
-  let kind: DocumentKind = 'other';
-  const schema = valueProp(v, '$schema');
-  const s = typeof schema === 'string' ? schema.toLowerCase() : '';
-  if (s.includes('deploymenttemplate')) kind = 'template';
-  else if (s.includes('deploymentparameters')) kind = 'parameters';
-  else if (valueProp(v, 'resources') !== undefined) kind = 'template';
-  else {
-    const params = valueProp(v, 'parameters');
-    if (isObject(params)) {
-      const vals = Object.values(params);
-      if (vals.length > 0 && vals.every((e) => isObject(e) && (valueProp(e, 'value') !== undefined || valueProp(e, 'reference') !== undefined))) kind = 'parameters';
-    }
-  }
-  // Note: a strictly valid document nested deeper than the tree parser accepts (MAX_NESTING) is
-  // classified here by its $schema/shape, where the full path would say 'other'; it has no
-  // findings either way, and checking the depth would double the cost of this path.
-  return kind;
+  const root = fastKindTree(text, MAX_NESTING);
+  return root ? detectKindOfRoot(root) : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The invalid-json finding for the first syntax error. */
+function invalidJsonFinding(file: string, syntax: ParseError): Finding {
+  return {
+    ruleId: 'invalid-json',
+    severity: 'error',
+    message: `The file is not valid JSON: ${describeParseError(syntax)}. What could be recovered is still analyzed.`,
+    location: { file, range: { offset: syntax.offset, length: Math.max(syntax.length, 0) } },
+    related: [],
+    fixes: [],
+  };
 }
 
-/** Like `prop` on a tree: exact name first, then case-insensitive. */
-function valueProp(o: Record<string, unknown>, name: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(o, name)) return o[name];
-  const lname = name.toLowerCase();
-  for (const k of Object.keys(o)) if (k.length === lname.length && k.toLowerCase() === lname) return o[k];
-  return undefined;
+/** The kind reported: a broken document that looks like a template counts as one. */
+function kindShown(kind: DocumentKind, syntax: ParseError | undefined, text: string): DocumentKind {
+  return syntax && kind === 'other' && looksLikeTemplateText(text) ? 'template' : kind;
 }
 
 /** jsonc-parser's error for a document with no value (allowEmptyContent: false). */
