@@ -11,7 +11,7 @@
  *    of a run of equal characters, indentation or "}}", gives the same text, analyzed once: the
  *    output gives both counts); in `npm test` a stride by file size (see deletionStride).
  *  - prefixes: every stride-64 prefix (0, 64, 128, ..., and the whole text) of every file up to
- *    PREFIX_FULL_MAX (160 KB; 1 MB with RELIABILITY_FULL=1). Beyond that the sweep is quadratic
+ *    PREFIX_FULL_MAX (64 KB; 1 MB with RELIABILITY_FULL=1). Beyond that the sweep is quadratic
  *    (every prefix of a 3.3 MB file at stride 64 is 52,000 analyses of 1.7 MB on average, 87 GB
  *    of text for that file alone), so larger files get every stride-64 prefix of their first
  *    64 KB, plus evenly spaced prefixes over the rest: about 16 MB of text per file, 8 to 300
@@ -33,15 +33,15 @@ const STRIDE = 64;
 const HEAD = 4096;
 /**
  * Which deletions of the first 4 KB are analyzed: every one with RELIABILITY_FULL=1; in `npm test`
- * every 4th up to 16 KB, every 16th up to 300 KB, every 64th beyond (the whole sweep is about
+ * every 8th up to 16 KB, every 32nd up to 300 KB, every 128th beyond (the whole sweep is about
  * 250,000 analyses, tens of minutes of both cores, too long for every CI run).
  */
 function deletionStride(n: number): number {
   if (FULL) return 1;
-  return n <= 16 * 1024 ? 4 : n <= 300 * 1024 ? 16 : 64;
+  return n <= 16 * 1024 ? 8 : n <= 300 * 1024 ? 32 : 128;
 }
 /** Files up to this size get every stride-64 prefix. */
-const PREFIX_FULL_MAX = (FULL ? 1024 : 160) * 1024;
+const PREFIX_FULL_MAX = (FULL ? 1024 : 64) * 1024;
 /** Larger files: every stride-64 prefix within this head, plus evenly spaced ones (about 16 MB of text per file). */
 const CAPPED_HEAD = 64 * 1024;
 const cappedSpaced = (n: number) => (FULL ? 300 : Math.min(300, Math.max(8, Math.floor(16e6 / n))));
@@ -191,7 +191,7 @@ async function sweep(t: { diagnostic(m: string): void }, files: string[]): Promi
   const prefixCoverage = `${plan.fullPrefixFiles} files at every stride-64 prefix${plan.cappedFiles ? `, ${plan.cappedFiles} over ${PREFIX_FULL_MAX / 1024} KB at stride 64 over their first ${CAPPED_HEAD / 1024} KB + evenly spaced ones (8 to 300 by size; 300 with RELIABILITY_FULL=1)` : ''}`;
   const summary =
     `${files.length} files${FULL ? ' (RELIABILITY_FULL)' : ''}: ${plan.prefixes} prefixes (${prefixCoverage}) + ` +
-    `${plan.deletionPositions} single-character deletions in the first 4 KB (${FULL ? 'every one' : 'every 4th up to 16 KB, 16th up to 300 KB, 64th beyond; every one with RELIABILITY_FULL=1'}; ${plan.deletions} distinct texts) = ` +
+    `${plan.deletionPositions} single-character deletions in the first 4 KB (${FULL ? 'every one' : 'every 8th up to 16 KB, 32nd up to 300 KB, 128th beyond; every one with RELIABILITY_FULL=1'}; ${plan.deletions} distinct texts) = ` +
     `${r.analyses} analyses, 0 exceptions expected, ${r.problems.length} problems, ${r.fixes} fixes applied and re-parsed, in ${secs} s; ` +
     `slowest ${r.maxMs.toFixed(0)} ms (${short(r.maxLabel.split(' ')[0])} ${r.maxLabel.split(' ')[1] ?? ''})`;
   if (process.env.RELIABILITY_VERBOSE) for (const l of plan.lines) console.log('  ' + l);
@@ -200,14 +200,14 @@ async function sweep(t: { diagnostic(m: string): void }, files: string[]): Promi
   assert.deepEqual(r.problems, [], `problems:\n${r.problems.join('\n')}`);
 }
 
-test('typing simulation over every test fixture: every stride-64 prefix; single-character deletions in the first 4 KB (every 4th; every one with RELIABILITY_FULL=1)', async (t) => {
+test('typing simulation over every test fixture: every stride-64 prefix; single-character deletions in the first 4 KB (every 8th; every one with RELIABILITY_FULL=1)', async (t) => {
   const files = fixtureFiles();
   assert.ok(files.length > 10, 'fixtures found');
   await sweep(t, files);
 });
 
 test(
-  'typing simulation over the shared corpus JSON: deletions in the first 4 KB (every 16th / 64th by size; every one with RELIABILITY_FULL=1); every stride-64 prefix up to 160 KB (1 MB with RELIABILITY_FULL=1), the first 64 KB + 8-300 spaced beyond',
+  'typing simulation over the shared corpus JSON: deletions in the first 4 KB (every 8th / 32nd / 128th by size; every one with RELIABILITY_FULL=1); every stride-64 prefix up to 64 KB (1 MB with RELIABILITY_FULL=1), the first 64 KB + 8-300 spaced beyond',
   { skip: CORPUS_SKIP },
   async (t) => {
     const files = corpusJsonFiles();
