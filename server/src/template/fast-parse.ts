@@ -33,10 +33,14 @@ const DEPTH_CAP = 4000;
 
 /**
  * The UTF-16 code units of texts up to this length are copied into one buffer kept for the next
- * scan (it grows to twice the length of the longest such text seen); longer texts get their own.
+ * scan (it grows to twice the length of the longest such text seen, and holds on to the last
+ * text scanned: scanning it again, as parseSource's depth check does after the fast parser gave
+ * up, copies nothing); longer texts get their own.
  */
 const REUSED_UNITS = 8 * 1024 * 1024;
 let reused: ArrayBuffer | undefined;
+/** The text whose code units `reused` holds (scans of the same text in a row copy it once). */
+let reusedText: string | undefined;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Four spaces (U+0020) as one Float64Array element. */
 const FOUR_SPACES = new Float64Array(new Uint16Array([32, 32, 32, 32]).buffer)[0];
@@ -72,8 +76,10 @@ function units(text: string): ArrayBuffer {
   const bytes = Math.max(2 * n, 8);
   let buffer: ArrayBuffer;
   if (n <= REUSED_UNITS) {
+    if (text === reusedText && reused) return reused;
     if (!reused || reused.byteLength < bytes) reused = new ArrayBuffer(Math.max(bytes, 64 * 1024));
     buffer = reused;
+    reusedText = text;
   } else {
     buffer = new ArrayBuffer(bytes);
   }
