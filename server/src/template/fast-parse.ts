@@ -33,7 +33,7 @@ const DEPTH_CAP = 4000;
 
 /**
  * The UTF-16 code units of texts up to this length are copied into one buffer kept for the next
- * scan (it grows to twice the length of the longest such text seen, and holds on to the last
+ * scan (it grows to 2.5 bytes a char of the longest such text seen, and holds on to the last
  * text scanned: scanning it again, as parseSource's depth check does after the fast parser gave
  * up, copies nothing); longer texts get their own.
  */
@@ -77,7 +77,8 @@ function units(text: string): ArrayBuffer {
   let buffer: ArrayBuffer;
   if (n <= REUSED_UNITS) {
     if (text === reusedText && reused) return reused;
-    if (!reused || reused.byteLength < bytes) reused = new ArrayBuffer(Math.max(bytes, 64 * 1024));
+    // with room to grow: a document typed into grows a char at a time
+    if (!reused || reused.byteLength < bytes) reused = new ArrayBuffer(Math.max(bytes + (bytes >> 2), 64 * 1024));
     buffer = reused;
     reusedText = text;
   } else {
