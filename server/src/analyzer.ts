@@ -105,7 +105,9 @@ function analyzeUnsafe(opts: AnalyzeOptions, quickPath = true): AnalysisResult {
   // below would give them, without building it (well-formed text is only validated; broken text
   // goes through jsonc-parser's visitor, which stops early when it can). A document nested too
   // deep takes the full path (refused there).
-  if (quickPath && !mentionsApim(opts.text) && !hasLinkedTemplates(opts.text)) {
+  // Both pre-checks read the whole text: once per analysis.
+  const noApim = !mentionsApim(opts.text) && !hasLinkedTemplates(opts.text);
+  if (quickPath && noApim) {
     const quick = scanKind(opts.text);
     if (quick) {
       const syntax = quick.error ?? (quick.hasRoot ? undefined : emptyContentError(opts.text));
@@ -132,7 +134,7 @@ function analyzeUnsafe(opts: AnalyzeOptions, quickPath = true): AnalysisResult {
   if (kind !== 'template') {
     return { kind: kindShown(kind, syntax, opts.text), findings: applyConfig(findings, config, opts.file, opts.text) };
   }
-  if (!mentionsApim(opts.text) && !hasLinkedTemplates(opts.text)) {
+  if (noApim) {
     return { kind, findings: applyConfig(findings, config, opts.file, opts.text) };
   }
   const template = buildTemplate({
