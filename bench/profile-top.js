@@ -29,3 +29,36 @@ console.log('SELF');
 show(self, 25);
 console.log('TOTAL');
 show(tot, 40);
+
+// --tree[=pct]: the call tree, siblings with the same function merged, branches under pct % cut.
+const treeArg = process.argv.find((a) => a.startsWith('--tree'));
+if (treeArg) {
+  const min = Number(treeArg.split('=')[1] || 1.5);
+  const incl = new Map();
+  const inclOf = (id) => {
+    if (incl.has(id)) return incl.get(id);
+    const n = byId.get(id);
+    let s = cnt.get(id) || 0;
+    for (const c of n.children || []) s += inclOf(c);
+    incl.set(id, s);
+    return s;
+  };
+  const print = (ids, depth) => {
+    const groups = new Map();
+    for (const id of ids) {
+      const k = key(byId.get(id));
+      const g = groups.get(k) || { t: 0, kids: [] };
+      g.t += inclOf(id);
+      g.kids.push(...(byId.get(id).children || []));
+      groups.set(k, g);
+    }
+    for (const [k, g] of [...groups].sort((a, b) => b[1].t - a[1].t)) {
+      const pct = (g.t / all) * 100;
+      if (pct < min) continue;
+      console.log(`${'  '.repeat(depth)}${pct.toFixed(1)}% ${k}`);
+      print(g.kids, depth + 1);
+    }
+  };
+  console.log('TREE');
+  print([p.nodes[0].id], 0);
+}

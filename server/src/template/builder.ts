@@ -110,7 +110,12 @@ class Cell<T> {
   private provisional?: Frame;
   get(t: Tracker, compute: () => T, onCycle: () => T): T {
     if (this.state === 2) {
-      if (!this.provisional || this.provisional.alive) return this.value as T;
+      if (!this.provisional) return this.value as T;
+      if (this.provisional.alive) {
+        // a value computed while a cycle was cut: whoever reads it is provisional on the same frame
+        t.log.push(this.provisional);
+        return this.value as T;
+      }
       this.state = 0;
       this.value = undefined;
       this.provisional = undefined;
