@@ -36,15 +36,13 @@ const CACHE_CHARS = 16 * 1024 * 1024;
 const cache = new Map<string, ParseResult>();
 let cachedChars = 0;
 
-/** Parses with a bounded LRU cache (the same strings are evaluated many times). */
+/**
+ * Parses with a bounded cache (the same strings are evaluated many times). First in, first out:
+ * a hit is not moved (re-inserting on every hit cost more than the rare re-parse it saves).
+ */
 export function parseCached(text: string): ParseResult {
   const hit = cache.get(text);
-  if (hit) {
-    // refresh recency
-    cache.delete(text);
-    cache.set(text, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const r = parseExpression(text);
   if (text.length > CACHE_CHARS / 4) return r;
   while (cache.size > 0 && (cache.size >= CACHE_LIMIT || cachedChars + text.length > CACHE_CHARS)) {

@@ -19,8 +19,8 @@ export interface ValueObject {
 export type StringPart = string | Unknown;
 
 export class Unknown {
-  /** Canonical symbolic form; equal keys mean equal runtime values. */
-  readonly key: string;
+  /** The key, when given or already built (a symbolic string builds it from its parts on first read). */
+  private k: string | undefined;
   /** Human-readable reason, e.g. "parameter 'vnetName' has no value". */
   readonly reason: string;
   /** When known: the finite set of values this unknown may take (e.g. allowedValues). */
@@ -28,11 +28,17 @@ export class Unknown {
   /** When this unknown is a string made of literal and unknown parts: the parts, normalized. */
   readonly parts?: StringPart[];
 
-  constructor(key: string, reason: string, candidates?: Value[], parts?: StringPart[]) {
-    this.key = key;
+  constructor(key: string | undefined, reason: string, candidates?: Value[], parts?: StringPart[]) {
+    this.k = key;
     this.reason = reason;
     if (candidates) this.candidates = candidates;
     if (parts) this.parts = parts;
+  }
+
+  /** Canonical symbolic form; equal keys mean equal runtime values. */
+  get key(): string {
+    if (this.k === undefined) this.k = this.parts ? partsKey(this.parts) : '';
+    return this.k;
   }
 
   toString(): string {
@@ -89,9 +95,20 @@ export function symbolicConcat(parts: StringPart[], reason?: string): string | U
   if (out.length === 0) return '';
   if (out.length === 1 && typeof out[0] === 'string') return out[0];
   if (out.length === 1) return out[0] as Unknown;
-  const key = out.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `{${p.key}}`)).join('+');
-  const reasons = out.filter((p): p is Unknown => typeof p !== 'string').map((p) => p.reason);
-  return new Unknown(key, reason ?? reasons[0] ?? 'unknown', undefined, out);
+  // the key (text of every part) is built only when read: most intermediate strings never are
+  let firstReason: string | undefined;
+  if (reason === undefined) for (const p of out) if (typeof p !== 'string') { firstReason = p.reason; break; }
+  return new Unknown(undefined, reason ?? firstReason ?? 'unknown', undefined, out);
+}
+
+function partsKey(parts: StringPart[]): string {
+  let key = '';
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (i > 0) key += '+';
+    key += typeof p === 'string' ? JSON.stringify(p) : `{${p.key}}`;
+  }
+  return key;
 }
 
 /** Parts of a string-ish value: a literal string is one part; a symbolic unknown its parts. */
@@ -148,7 +165,8 @@ export function valuesEqual(a: Value, b: Value, opts: EqualityOptions = {}): Tri
 function unknownEqual(a: Value, b: Value, opts: EqualityOptions): Tri {
   const sa = a instanceof Unknown ? a : null;
   const sb = b instanceof Unknown ? b : null;
-  if (sa && sb && sa.key === sb.key) return true;
+  // two symbolic strings: compared part by part below (equal parts ⇔ equal keys), keys not built
+  if (sa && sb && !(sa.parts && sb.parts) && sa.key === sb.key) return true;
   // Candidate sets: equal only if every candidate pair decides the same way.
   if (sa?.candidates && !(b instanceof Unknown)) return candidatesEqual(sa.candidates, b, opts);
   if (sb?.candidates && !(a instanceof Unknown)) return candidatesEqual(sb.candidates, a, opts);

@@ -116,15 +116,33 @@ function parseUncached(file: string, text: string): ParsedSource {
 export function prop(node: Node | undefined, name: string): Node | undefined {
   if (!node || node.type !== 'object' || !node.children) return undefined;
   let ci: Node | undefined;
-  const lname = name.toLowerCase();
-  for (const p of node.children) {
-    const k = p.children?.[0];
-    const v = p.children?.[1];
-    if (!k || !v || typeof k.value !== 'string') continue;
-    if (k.value === name) return v;
-    if (!ci && k.value.length === lname.length && k.value.toLowerCase() === lname) ci = v;
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const pc = children[i].children;
+    if (!pc) continue;
+    const k = pc[0];
+    const v = pc[1];
+    if (!k || !v) continue;
+    const kv = k.value;
+    if (typeof kv !== 'string') continue;
+    if (kv === name) return v;
+    if (!ci && kv.length === name.length && sameIgnoringCase(kv, name)) ci = v;
   }
   return ci;
+}
+
+/** Case-insensitive equality of two strings of the same length, without allocating (ASCII fast path). */
+function sameIgnoringCase(a: string, b: string): boolean {
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return false;
+  }
+  return true;
 }
 
 /** [key, value node] pairs of an object node, skipping incomplete properties. */
