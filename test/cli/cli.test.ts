@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { runCli, tempDir, copyFixture, write, findingLines, noStackTrace, repoRoot, fixtures } from './helpers';
 import { checkSarif, type Obj } from '../output/sarif-check';
 
@@ -202,6 +203,21 @@ describe('apim-vnet-lint CLI (real process)', { concurrency: 4 }, () => {
     const al = ((res.locations as Obj[])[0].physicalLocation as Obj).artifactLocation as Obj;
     assert.deepEqual(al, { uri: 'infra/basic-external.json', uriBaseId: '%SRCROOT%' });
     assert.ok(Array.isArray(res.fixes) && res.fixes.length >= 1, 'the sku finding carries SARIF fixes');
+  });
+
+  test('--format sarif: a template outside the working directory still gets a uri relative to it', async () => {
+    const dir = tempDir();
+    copyFixture('basic-external.json', dir, 'infra/basic-external.json');
+    fs.mkdirSync(path.join(dir, 'work'));
+    const r = await runCli(['--format', 'sarif', '../infra/basic-external.json'], path.join(dir, 'work'));
+    assert.equal(r.status, 1, r.stderr);
+    const run = checkSarif(JSON.parse(r.stdout));
+    const res = (run.results as Obj[]).find((x) => x.ruleId === 'unsupported-sku');
+    assert.ok(res);
+    const al = ((res.locations as Obj[])[0].physicalLocation as Obj).artifactLocation as Obj;
+    assert.deepEqual(al, { uri: '../infra/basic-external.json', uriBaseId: '%SRCROOT%' });
+    const base = ((run.originalUriBaseIds as Obj)['%SRCROOT%'] as Obj).uri as string;
+    assert.equal(new URL(al.uri as string, base).href, pathToFileURL(path.join(dir, 'infra', 'basic-external.json')).href);
   });
 
   test('--format json to stdout: documented shape, paths relative to the cwd', async () => {

@@ -125,7 +125,7 @@ test('sarif: valid 2.1.0 structure (required properties at every level), rules, 
   assert.deepEqual(fp, (toSarif(report, ctx).runs as Obj[])[0] && ((toSarif(report, ctx).runs as Obj[])[0].results as Obj[]).map((r) => (r.partialFingerprints as Obj)['apimVnetLint/v1']));
 });
 
-test('sarif: files outside the working directory get absolute file URIs; unknown rule ids have no ruleIndex', () => {
+test('sarif: files outside the working directory get uris relative to it (interfaces.md); unknown rule ids have no ruleIndex', () => {
   const outside = '/elsewhere/dir with space/t.json';
   const log = toSarif(
     {
@@ -138,8 +138,11 @@ test('sarif: files outside the working directory get absolute file URIs; unknown
   const r = (run.results as Obj[])[0];
   assert.equal('ruleIndex' in r, false);
   const al = ((r.locations as Obj[])[0].physicalLocation as Obj).artifactLocation as Obj;
-  assert.equal(al.uri, 'file:///elsewhere/dir%20with%20space/t.json');
-  assert.equal('uriBaseId' in al, false);
+  assert.equal(al.uri, '../../elsewhere/dir%20with%20space/t.json');
+  assert.equal(al.uriBaseId, '%SRCROOT%');
+  // resolved against %SRCROOT% (the working directory), the uri names the file
+  const base = ((run.originalUriBaseIds as Obj)['%SRCROOT%'] as Obj).uri as string;
+  assert.equal(decodeURIComponent(new URL(al.uri as string, base).pathname), outside);
 });
 
 test('run problems: SARIF executionSuccessful false with notifications; JSON problems list', () => {

@@ -6,7 +6,7 @@
  *   `defaultConfiguration.level`), so `ruleIndex` indexes ALL_RULE_META.
  * - Each result: `ruleId`, `ruleIndex`, `level` (error | warning | note), `message.text`, one
  *   `locations[0].physicalLocation` (artifactLocation.uri relative to the working directory,
- *   `uriBaseId: "%SRCROOT%"`; a file outside it gets an absolute `file://` URI), 1-based region
+ *   `uriBaseId: "%SRCROOT%"`; a file outside it too, as `../...`), 1-based region
  *   (end column exclusive, UTF-16 code units: `run.columnKind`), `relatedLocations` (ids from 1,
  *   each with a message), `fixes` (every fix, preferred first; replacements with
  *   `deletedRegion.charOffset/charLength` and `insertedContent.text`) and `partialFingerprints`
@@ -46,10 +46,15 @@ interface ArtifactLocation {
   uriBaseId?: string;
 }
 
+/**
+ * interfaces.md: the uri is relative to the working directory, for files outside it too
+ * (`../shared/net.json`, a relative reference resolved against %SRCROOT%). Only a file with no
+ * relative path from the working directory (another Windows drive) gets an absolute `file:` URI.
+ */
 function artifactLocation(file: string, cwd: string): ArtifactLocation {
   if (!path.isAbsolute(file) && /^[a-z][a-z0-9+.-]*:/i.test(file)) return { uri: file }; // already a URI
   const rel = path.relative(cwd, file);
-  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+  if (rel !== '' && !path.isAbsolute(rel)) {
     return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
   }
   return { uri: pathToFileURL(file).href };
