@@ -210,3 +210,66 @@ ruleTable('nsg-blocks-optional-port', {
   ],
 });
 
+
+// Spec audit (requirements.md "How a requirement is evaluated", rules.md nsg-blocks-*).
+const v2Injection = (rules: RuleSpec[], apiVersion?: string): string =>
+  template([
+    nsg('apim-nsg', rules),
+    vnet('vnet', [{ name: 'apim', nsg: 'apim-nsg', prefix: '10.0.1.0/27', delegations: ['Microsoft.Web/hostingEnvironments'] }]),
+    apim({ apiVersion, sku: 'PremiumV2', vnetType: 'Internal', vnet: 'vnet' }),
+  ]);
+const DENY_STORAGE_OUT: RuleSpec = { name: 'DenyStorage', priority: 200, direction: 'Outbound', access: 'Deny', dst: 'Storage', ports: '443' };
+/** A rule of the NSG written with a number where ARM usually has a string. */
+function withNumericPort(text: string, ruleName: string, port: number): string {
+  const obj = JSON.parse(text);
+  for (const r of obj.resources[0].properties.securityRules) if (r.name === ruleName) r.properties.destinationPortRange = port;
+  return JSON.stringify(obj, null, 2) + '\n';
+}
+/** Replaces a rule's address prefix by an application security group (which covers nothing). */
+function withAsg(text: string, ruleName: string, side: 'source' | 'destination'): string {
+  const obj = JSON.parse(text);
+  for (const r of obj.resources[0].properties.securityRules) {
+    if (r.name !== ruleName) continue;
+    delete r.properties[`${side}AddressPrefix`];
+    r.properties[`${side}ApplicationSecurityGroups`] = [{ id: "[resourceId('Microsoft.Network/applicationSecurityGroups', 'asg')]" }];
+  }
+  return JSON.stringify(obj, null, 2) + '\n';
+}
+
+ruleTable('nsg-blocks-required-port', {
+  valid: [
+    { name: 'PremiumV2 injection: Storage 443 open by the defaults', text: v2Injection([]) },
+    {
+      name: 'an Allow whose destinationPortRange is the number 3443 opens 3443 before a deny of everything from Internet',
+      text: withNumericPort(deployment([...STV2_INBOUND, { name: 'DenyInternetIn', priority: 4000, direction: 'Inbound', access: 'Deny', protocol: '*', src: 'Internet' }]), 'Management', 3443),
+    },
+    { name: 'a deny from an application security group blocks nothing', text: withAsg(deployment([{ name: 'DenyAsg', priority: 90, direction: 'Inbound', access: 'Deny', ports: '3443' }, ...STV2_INBOUND]), 'DenyAsg', 'source') },
+    { name: 'a deny of half of the APIM subnet does not cover the subnet', text: deployment([{ name: 'DenyHalf', priority: 90, direction: 'Inbound', access: 'Deny', dst: '10.0.1.0/25', ports: '3443' }, ...STV2_INBOUND]) },
+    { name: 'a deny of another region\'s ApiManagement tag does not block the APIM region', text: deployment([{ name: 'DenyOther', priority: 90, direction: 'Inbound', access: 'Deny', src: 'ApiManagement.EastUS', ports: '3443' }, ...STV2_INBOUND]) },
+    { name: 'a UDP deny does not block a TCP row', text: deployment([{ name: 'DenyUdp', priority: 90, direction: 'Inbound', access: 'Deny', protocol: 'Udp', ports: '3443' }, ...STV2_INBOUND]) },
+  ],
+  invalid: [
+    {
+      name: 'PremiumV2 injection: a deny of Storage 443 is reported as the v2 row, not as a row of the stv2 table',
+      text: v2Injection([DENY_STORAGE_OUT]),
+      findings: [
+        {
+          message: ['"VNet injection: dependency on Azure Storage" (v2 row 1, required)', "port 443 blocked by 'DenyStorage' (priority 200)", /^(?![\s\S]*stv2 row)/],
+          severity: 'error',
+          rangeText: '"Deny"',
+          fix: { title: /Add an Allow rule for "VNet injection: dependency on Azure Storage" \(v2 row 1\)/, check: (out: string) => assert.ok(strictJson(out)) },
+        },
+      ],
+    },
+    {
+      name: 'PremiumV2 injection with a pre-2021-08-01 apiVersion: the v2 row gets no stv1 seed sentence',
+      text: v2Injection([DENY_STORAGE_OUT], STV1),
+      findings: [{ message: ['(v2 row 1, required)', /^(?![\s\S]*\(seed\))/], severity: 'error', rangeText: '"Deny"' }],
+    },
+    {
+      name: 'an Allow of 3443 only through a destination application security group does not satisfy the management row',
+      text: withAsg(deployment([...STV2_INBOUND, { name: 'DenyInternetIn', priority: 4000, direction: 'Inbound', access: 'Deny', protocol: '*', src: 'Internet' }]), 'Management', 'destination'),
+      findings: [{ message: ['stv2 row 2', "port 3443 blocked by 'DenyInternetIn' (priority 4000)"], severity: 'error', rangeText: '"Deny"' }],
+    },
+  ] as InvalidCase[],
+});

@@ -172,6 +172,15 @@ export function armArg(name: string): string {
   return m ? m[1].trim() : `'${name.replace(/'/g, "''")}'`;
 }
 
+/**
+ * The table a row comes from and its number: "stv1 row 4", "stv2 row 6", or "v2 row 1" for the v2
+ * tiers' own rules (PremiumV2 injection), which are not rows of the service's profile table (requirements.md:
+ * "the v2 tiers have only their own rules").
+ */
+export function rowLabel(row: RequirementRow): string {
+  return `${row.profile} row ${row.row}`;
+}
+
 export function directionText(d: Direction): string {
   return d === 'Inbound' ? 'inbound' : 'outbound';
 }
@@ -215,13 +224,14 @@ export function nsgBlockFindings(ctx: RuleContext, cls: 'required' | 'optional')
         return `${directionText(v.direction)} ${v.row.protocolText} ${traffic}: ${describeBlocked(v).join('; ')}`;
       });
       const bound = Math.min(...verdicts.map(decidingBound));
-      const single = insertAllowRules(ctx.template, a, verdicts, `insert-nsg-rule:${row.id}`, `Add an Allow rule for "${row.purpose}" (${a.profile} row ${row.row}) to NSG '${displayName(a.nsg)}'`, true);
+      const single = insertAllowRules(ctx.template, a, verdicts, `insert-nsg-rule:${row.id}`, `Add an Allow rule for "${row.purpose}" (${rowLabel(row)}) to NSG '${displayName(a.nsg)}'`, true);
       const fixes: Fix[] = [];
       if (single.fix) fixes.push(single.fix);
       if (fixAll.fix && blockedAll.length > 1) fixes.push(fixAll.fix);
-      const seedNote = a.profile === 'stv1' ? ' "If any of these ports are unavailable, API Management may not operate properly and may become inaccessible" (seed).' : '';
+      // The seed's sentence is about the seed's table: only for stv1 rows (a v2 tier's own row is not from the seed).
+      const seedNote = row.profile === 'stv1' ? ' "If any of these ports are unavailable, API Management may not operate properly and may become inaccessible" (seed).' : '';
       const message =
-        `NSG '${displayName(a.nsg)}' on the subnet of ${serviceName(a.service)} blocks what API Management needs for "${row.purpose}" (${a.profile} row ${row.row}, ${cls}): ` +
+        `NSG '${displayName(a.nsg)}' on the subnet of ${serviceName(a.service)} blocks what API Management needs for "${row.purpose}" (${rowLabel(row)}, ${cls}): ` +
         `${parts.join('; ')}.${seedNote} ` +
         `Add an Allow rule for ${row.destinationPorts.join(', ')}/${row.protocolText}${bound <= MAX_PRIORITY ? ` with a priority below ${bound}` : ''}.`;
       const related = [

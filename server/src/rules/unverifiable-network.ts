@@ -9,7 +9,7 @@ import type { RuleContext } from './context';
 import type { Link } from '../network/chain-model';
 import { deploymentSubscription, inVnetMode, isV2Tier, locationLabel, locationOfOrigin, makeFinding, resourceLocation, serviceLabel, subscriptionOfId } from './util';
 import { displayValue, valuesEqual } from '../expressions/value';
-import { nsgAnalyses } from './nsg-analysis';
+import { nsgAnalyses, rowLabel } from './nsg-analysis';
 import { evaluateRouteTable } from '../network/routes';
 
 function linkText(what: string, link: Link<unknown>): string | undefined {
@@ -61,7 +61,7 @@ export const unverifiableNetwork: Rule = {
             if (v.status !== 'unknown') continue;
             for (const u of v.unknown) {
               if (u.silent) continue;
-              notes.push(`${v.direction.toLowerCase()} ${u.portsText} for "${v.row.purpose}" (${a.profile} row ${v.row.row}) depends on ${u.reason}`);
+              notes.push(`${v.direction.toLowerCase()} ${u.portsText} for "${v.row.purpose}" (${rowLabel(v.row)}) depends on ${u.reason}`);
             }
           }
         }
