@@ -211,6 +211,18 @@ export function startServer(connection: Connection): ServerHandle {
   });
 
   // ---- documents -------------------------------------------------------------------------------
+  documents.onDidOpen(
+    safeNotification(connection.console, 'didOpen', (e) => {
+      // a .apim-vnet.json created, edited or deleted since it was cached, and no
+      // didChangeWatchedFiles about it (a client without file watching): read it again
+      const file = uriToPath(e.document.uri);
+      if (file && config.files.isStale(file)) {
+        config.configFilesChanged();
+        reanalyzeAll();
+      }
+    }),
+  );
+
   documents.onDidChangeContent(
     safeNotification(connection.console, 'didChange', (e) => {
       // first analysis of a freshly opened document runs at once; edits are debounced
@@ -364,6 +376,11 @@ export function startServer(connection: Connection): ServerHandle {
         throw invalidParams('expected params { folders?: string[] } (folder URIs)');
       }
       const folders = p.folders ? p.folders.map((u) => uriToPath(u)).filter((x): x is string => !!x) : workspaceFolders;
+      // configuration files changed without a didChangeWatchedFiles (client without file watching)
+      if (config.files.anyStale()) {
+        config.configFilesChanged();
+        reanalyzeAll();
+      }
       let progress: WorkDoneProgressReporter;
       if (p.workDoneToken !== undefined) progress = connection.window.attachWorkDoneProgress(p.workDoneToken);
       else progress = await connection.window.createWorkDoneProgress().catch(() => connection.window.attachWorkDoneProgress(undefined));
