@@ -76,7 +76,8 @@ function str(v: Value): string {
 function listProp(props: ValueObject, singular: string, plural: string): Value[] {
   const out: Value[] = [];
   const s = props[singular];
-  if (typeof s === 'string' ? s.trim() !== '' : isUnknown(s)) out.push(s);
+  // A port written as a number (`"destinationPortRange": 443`) is that port, not an absent range.
+  if (typeof s === 'string' ? s.trim() !== '' : isUnknown(s) || typeof s === 'number') out.push(s);
   const p = props[plural];
   if (isArray(p)) for (const x of p) out.push(x);
   else if (isUnknown(p)) out.push(p);
