@@ -90,6 +90,25 @@ ruleTable('unsupported-sku', {
         ],
       };
     })(),
+    (() => {
+      // capacity 1 prefers Developer, but the allowedValues admit only Premium: that single
+      // action is the preferred one, so applying every preferred fix leaves no fixable finding.
+      const text = template([apim({ sku: "[parameters('sku')]", vnetType: 'External', subnetId: "[parameters('subnetId')]" })], {
+        parameters: { sku: { type: 'string', defaultValue: 'Basic', allowedValues: ['Basic', 'Standard', 'Premium'] }, subnetId: { type: 'string' } },
+      });
+      return {
+        name: 'parameter default Basic whose allowedValues admit only Premium: the Premium default is the preferred fix',
+        text,
+        findings: [
+          {
+            message: ["the default of parameter 'sku'", 'Basic tier'],
+            severity: 'error' as const,
+            rangeText: `"[parameters('sku')]"`,
+            fix: { title: /default of parameter 'sku' to Premium/, output: text.replace('"defaultValue": "Basic"', '"defaultValue": "Premium"') },
+          },
+        ],
+      };
+    })(),
     {
       name: 'value from the parameter file: no fix, says where to change it',
       text: template([apim({ sku: "[parameters('sku')]", vnetType: 'External', subnetId: "[parameters('subnetId')]" })], {

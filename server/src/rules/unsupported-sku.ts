@@ -122,6 +122,9 @@ function checkService(ctx: RuleContext, service: ApimService): Finding | undefin
         fixes.push({ id: `set-sku:${target}`, title: `Change the default of parameter '${src.param.name}' to ${target}`, isPreferred: (target === 'Developer') === preferDeveloper, edits });
       }
       if (fixes.length === 0) noFixReason = `the allowedValues of parameter '${src.param.name}' admit neither Developer nor Premium`;
+      // The allowedValues admit only one of the two: that one is the preferred action (else
+      // applying every preferred fix would leave this fixable finding, rules.md convergence).
+      if (fixes.length > 0 && !fixes.some((f) => f.isPreferred)) fixes[0].isPreferred = true;
     } else if (src.effectiveFrom === 'parameter file') {
       noFixReason = `the value comes from the parameter file; change parameter '${src.param?.name}' there`;
     } else {
