@@ -87,6 +87,27 @@ ruleTable('forced-tunneling', {
       findings: [{ message: ['sends 0.0.0.0/0 to VirtualNetworkGateway', 'service endpoints for KeyVault'], severity: 'warning', rangeText: '"VirtualNetworkGateway"' }],
     },
     {
+      // The route is already there: the preferred stv2 fix adds only the endpoints, and its title says so.
+      name: 'stv2: the ApiManagement route present, endpoints missing: the fix (and its title) adds only the endpoints',
+      text: tunneled(undefined, [nva, { name: 'apim', prefix: 'ApiManagement', hop: 'Internet' }]),
+      findings: [
+        {
+          message: ['sends 0.0.0.0/0 to VirtualAppliance', 'needs service endpoints for Sql, Storage, EventHub, KeyVault'],
+          severity: 'warning',
+          rangeText: '"VirtualAppliance"',
+          profile: 'stv2',
+          fix: {
+            title: /^Add service endpoints for Sql, Storage, EventHub, KeyVault$/,
+            check: (out: string) => {
+              assert.ok(strictJson(out));
+              assert.equal(out.split('"addressPrefix": "ApiManagement"').length - 1, 1, 'no second ApiManagement route');
+              assert.ok(out.includes('"service": "Microsoft.Sql"'));
+            },
+          },
+        },
+      ],
+    },
+    {
       name: 'next hop None (drop) counts as forced tunneling',
       text: tunneled(STV1, [{ name: 'blackhole', prefix: '0.0.0.0/0', hop: 'None' }]),
       findings: [{ message: ['sends 0.0.0.0/0 to None'], severity: 'warning', rangeText: '"None"' }],

@@ -95,7 +95,7 @@ export const forcedTunneling: Rule = {
         if (mitigationOk && mitigation.length > 0 && !overlaps(mitigation)) {
           fixes.push({
             id: 'add-apim-route-and-endpoints',
-            title: `Add the ApiManagement → Internet route${endpoints && endpoints.length ? ` and service endpoints for ${endpoints.map((e) => e.replace('Microsoft.', '')).join(', ')}` : ''}`,
+            title: mitigationTitle(!v.apimToInternet, endpoints ?? []),
             isPreferred: profile === 'stv2',
             edits: mitigation,
           });
@@ -124,6 +124,13 @@ export const forcedTunneling: Rule = {
     return out;
   },
 };
+
+/** The title of the stv2 mitigation fix: only what it adds (the route may already be there). */
+function mitigationTitle(addsRoute: boolean, endpoints: string[]): string {
+  const eps = endpoints.length ? `service endpoints for ${endpoints.map((e) => e.replace('Microsoft.', '')).join(', ')}` : '';
+  if (addsRoute) return `Add the ApiManagement → Internet route${eps ? ` and ${eps}` : ''}`;
+  return `Add ${eps}`;
+}
 
 function overlaps(edits: TextEdit[]): boolean {
   const sorted = edits.slice().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.offset - b.offset));
