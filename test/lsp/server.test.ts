@@ -235,7 +235,10 @@ test('hover on virtualNetworkType shows the seed notes and the profile; on a dia
   assert.match(md, /\*\*stv2\*\*/, 'apiVersion 2022-08-01 → stv2');
   const sub = findNodeAtLocation(root, ['resources', 2, 'properties', 'virtualNetworkConfiguration', 'subnetResourceId'])!;
   const h2 = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: doc.positionAt(sub.offset + 3) });
-  assert.match((h2!.contents as { value: string }).value, /subnetResourceId/);
+  const md2 = (h2!.contents as { value: string }).value;
+  assert.match(md2, /subnetResourceId/);
+  // rules.md: the same seed notes and the profile on subnetResourceId
+  for (const note of [/VIP/, /4 hours/, /dedicated/, /\*\*stv2\*\*/]) assert.match(md2, note);
   const skuName = findNodeAtLocation(root, ['resources', 2, 'sku', 'name'])!;
   const h3 = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: doc.positionAt(skuName.offset + 2) });
   assert.match((h3!.contents as { value: string }).value, /unsupported-sku/);
