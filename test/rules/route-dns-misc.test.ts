@@ -1,4 +1,5 @@
 /** Rule tables: forced-tunneling, expressroute-forced-tunneling, custom-dns, internal-multi-region, internal-public-ip, public-ip-requirements, private-backend-unreachable, unverifiable-network. */
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ruleTable, strictJson, run } from './harness';
 import { apim, goodStv2, nsg, STV2_INBOUND, template, vnet, type Obj, type SubnetSpec } from './templates';
@@ -331,4 +332,26 @@ ruleTable('unverifiable-network', {
       findings: [{ message: ['outside this template', 'names subscription 11111111-1111-1111-1111-111111111111'], severity: 'info', rangeText: '"/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/apim"' }],
     },
   ],
+});
+
+// rules.md: each finding has relatedInformation "pointing at the other end".
+function relatedTexts(text: string, ruleId: string, config?: Parameters<typeof run>[1]): string[] {
+  const found = run(text, config).filter((f) => f.ruleId === ruleId);
+  assert.equal(found.length, 1, `one ${ruleId} finding`);
+  return found[0].related.map((r) => text.slice(r.location.range.offset, r.location.range.offset + r.location.range.length));
+}
+
+test('internal-multi-region: related points at each additional location', () => {
+  const text = multi('Internal');
+  const related = relatedTexts(text, 'internal-multi-region');
+  assert.equal(related.length, 1);
+  assert.ok(related[0].startsWith('{') && related[0].includes('"location": "westus"'), related[0]);
+});
+
+test('internal-public-ip: related points at virtualNetworkType Internal', () => {
+  assert.deepEqual(relatedTexts(withPip(pip('Standard', 'apim')), 'internal-public-ip', { platform: 'stv1' }), ['"Internal"']);
+});
+
+test('private-backend-unreachable (info, outside the VNet): related points at the APIM subnetResourceId', () => {
+  assert.deepEqual(relatedTexts(api('http://192.168.5.5:8080/api', 'Internal'), 'private-backend-unreachable'), [`"[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'apim')]"`]);
 });

@@ -3,6 +3,7 @@ import type { Rule } from './rule';
 import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 import { locationOfOrigin, makeFinding, modeOf, resourceLocation, serviceLabel } from './util';
+import { displayValue } from '../expressions/value';
 
 export const internalMultiRegion: Rule = {
   id: 'internal-multi-region',
@@ -25,6 +26,7 @@ export const internalMultiRegion: Rule = {
           `${serviceLabel(service)} runs in Internal mode in ${extra.length + 1} regions: ` +
             `"for multi-region API Management deployments, with Internal virtual networks configured, users are responsible for managing their own load balancing as they own the DNS" (seed, Limitations). ` +
             `Plan the DNS records and the load balancer (e.g. Traffic Manager or Front Door with private origins) for the regional gateways.`,
+          { related: extra.filter((l) => l.origin).map((l) => ({ location: locationOfOrigin(l.origin!), message: `additional location ${displayValue(l.location)}` })) },
         ),
       );
     }

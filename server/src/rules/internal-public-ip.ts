@@ -33,7 +33,11 @@ export const internalPublicIp: Rule = {
             `The ${locationLabel(loc)} of ${serviceLabel(service)} is in Internal mode with a publicIpAddressId: under stv1 ` +
               `"when using an internal virtual network, only an internal IP address will be available ... a public IP address cannot be provided" (seed, Limitations). ` +
               `Remove publicIpAddressId (or use the stv2 platform, where a Standard public IP is used for management traffic).`,
-            { profile: 'stv1', fixes },
+            {
+              profile: 'stv1',
+              fixes,
+              related: service.vnetTypeOrigin ? [{ location: locationOfOrigin(service.vnetTypeOrigin), message: `virtualNetworkType is 'Internal' here` }] : [],
+            },
           ),
         );
       }

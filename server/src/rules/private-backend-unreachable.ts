@@ -7,7 +7,7 @@ import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 import type { Resource, Template } from '../template/model';
 import type { ApimService } from '../network/chain-model';
-import { inVnetMode, locationOfOrigin, makeFinding, resourceLocation, serviceLabel, resourceMemberLocation } from './util';
+import { inVnetMode, locationOfOrigin, makeFinding, relatedToService, resourceLocation, serviceLabel, resourceMemberLocation } from './util';
 import { isArray, isObject, valuesEqual, type Value } from '../expressions/value';
 import { parseCidr, cidrContains, type Cidr } from '../network/addresses';
 import { splitName } from '../network/chain';
@@ -124,6 +124,7 @@ export const privateBackendUnreachable: Rule = {
               where,
               `The ${t.label} URL ${String(url)} is a private address outside the address spaces of the VNet of ${serviceLabel(service)} and of its peerings known to this template. ` +
                 `Make sure it is reachable (peering, VPN or ExpressRoute, as the seed's "Connect to a web service hosted within a virtual network" assumes).`,
+              { related: service.locations.map((loc) => relatedToService(service, loc, `${serviceLabel(service)} is deployed into this subnet`)) },
             ),
           );
         }
