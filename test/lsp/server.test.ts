@@ -100,6 +100,26 @@ test('quick fix: code actions from diagnostic data; applying the preferred fix c
   assert.equal(stale.filter((a) => a.kind === 'quickfix').length, 0, 'actions dropped for a moved-on version');
 });
 
+test('quick fixes by range: a diagnostic sent back without data, or none at all (LSP: the range is the primary parameter)', async () => {
+  const uri = uriOf('by-range.json');
+  await client.open(uri, BASIC_EXTERNAL);
+  const d = SKU(await client.waitForDiagnostics(uri, (x) => !!SKU(x), 'unsupported-sku', 1))!;
+  const titles = (actions: CodeAction[]) => actions.filter((a) => a.kind === 'quickfix').map((a) => a.title);
+  const withData = await codeActions(uri, [d]);
+  // a client without publishDiagnostics.dataSupport returns the diagnostic without `data`
+  const { data: _data, ...stripped } = d;
+  const noData = await codeActions(uri, [stripped as Diagnostic]);
+  assert.deepEqual(titles(noData), titles(withData));
+  assert.ok(noData.find((a) => a.isPreferred)?.edit?.changes?.[uri], 'the preferred fix with its edit');
+  // no diagnostics in the context: the diagnostics of the current analysis under the range
+  const res = await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: d.range.start, end: d.range.start }, context: { diagnostics: [] } });
+  const byRange = (res ?? []) as CodeAction[];
+  assert.deepEqual(titles(byRange), titles(withData));
+  // nothing of ours under the range: no quick fix
+  const far = await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, context: { diagnostics: [] } });
+  assert.deepEqual(titles((far ?? []) as CodeAction[]), []);
+});
+
 test('Disable <rule> for this line inserts the suppression comment with the line indentation', async () => {
   const uri = uriOf('disable.jsonc');
   await client.open(uri, BASIC_EXTERNAL, 'jsonc');

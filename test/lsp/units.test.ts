@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { selectNonOverlapping, disableLineAction, codeActionsFor, FIX_ALL_KIND } from '../../server/src/lsp/code-actions';
+import { selectNonOverlapping, disableLineAction, codeActionsFor, contextDiagnostics, FIX_ALL_KIND } from '../../server/src/lsp/code-actions';
 import type { SerializedFix, DiagnosticData } from '../../server/src/lsp/diagnostics';
 import { RangeConverter, findingsToDiagnostics } from '../../server/src/lsp/diagnostics';
 import { normalizeSettings, settingsOverrides } from '../../server/src/lsp/settings';
@@ -66,6 +66,24 @@ test('code actions: none for foreign or stale diagnostics; fix-all only when ask
   assert.deepEqual(fixAll.map((a) => a.kind), [FIX_ALL_KIND]);
   assert.deepEqual(fixAll[0].edit, edit1);
   assert.deepEqual(codeActionsFor(doc, params([], ['source.organizeImports']), version, () => edit1), []);
+});
+
+test('contextDiagnostics: ours with data kept; ours without data matched by range, code and message; none of ours: the current ones under the range', () => {
+  const r = (l: number, c0: number, c1: number) => ({ start: { line: l, character: c0 }, end: { line: l, character: c1 } });
+  const data = (ruleId: string): DiagnosticData => ({ ruleId, uri: 'file:///t.json', version: 1, fixes: [] });
+  const a1 = { range: r(2, 4, 9), message: 'first', code: 'nsg-blocks-required-port', source: 'apim-vnet', data: data('nsg-blocks-required-port') };
+  const a2 = { ...a1, message: 'second', data: data('nsg-blocks-required-port') };
+  const b = { range: r(5, 0, 3), message: 'sku', code: 'unsupported-sku', source: 'apim-vnet', data: data('unsupported-sku') };
+  const current = [a1, a2, b];
+  const foreign = { range: r(2, 0, 1), message: 'schema', source: 'json' };
+  assert.deepEqual(contextDiagnostics([a2], current, r(2, 5, 5)), [a2], 'ours with data: as sent');
+  const { data: _d, ...bare } = a2;
+  assert.deepEqual(contextDiagnostics([bare], current, r(2, 5, 5)), [a2], 'same range and code: the one with the same message');
+  assert.deepEqual(contextDiagnostics([{ ...bare, message: 'edited' }], current, r(2, 5, 5)), [a1], 'same range and code, other message: the first');
+  assert.deepEqual(contextDiagnostics([foreign], current, r(2, 9, 9)), [foreign, a1, a2], 'range end touches ours');
+  assert.deepEqual(contextDiagnostics([], current, r(3, 0, 4)), [], 'nothing of ours under the range');
+  assert.deepEqual(contextDiagnostics([], current, { start: { line: 1, character: 0 }, end: { line: 6, character: 0 } }), current, 'a selection over several lines');
+  assert.deepEqual(contextDiagnostics([bare], undefined, r(2, 5, 5)), [bare], 'no current analysis: as sent (no fixes without data)');
 });
 
 test('code actions: the same fix offered by several diagnostics is one action listing them all', () => {

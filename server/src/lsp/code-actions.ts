@@ -24,6 +24,46 @@ export function toWorkspaceEdit(edits: SerializedEdit[]): WorkspaceEdit {
 
 export const FIX_ALL_TITLE = 'Fix all APIM VNet problems in this file';
 
+function rangeOverlaps(a: Range, b: Range): boolean {
+  return cmp(a.start, b.end) <= 0 && cmp(b.start, a.end) <= 0;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return cmp(a.start, b.start) === 0 && cmp(a.end, b.end) === 0;
+}
+
+/**
+ * The diagnostics to offer quick fixes for. LSP: `context.diagnostics` are the client's diagnostics
+ * overlapping the range, and "the primary parameter to compute code actions is the provided range".
+ * A client that does not keep a diagnostic's `data` (no `publishDiagnostics.dataSupport`) gets its
+ * diagnostic of ours matched to the current analysis by range and code (then message); when the
+ * client sent none of ours, the current diagnostics overlapping the range are used.
+ * @param current the diagnostics of the document's current analysis (undefined: none current)
+ */
+export function contextDiagnostics(sent: readonly Diagnostic[], current: readonly Diagnostic[] | undefined, range: Range): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let ours = false;
+  for (const d of sent) {
+    if (d.source === DIAGNOSTIC_SOURCE && isDiagnosticData(d.data)) {
+      out.push(d);
+      ours = true;
+      continue;
+    }
+    if (d.source === DIAGNOSTIC_SOURCE && current) {
+      const same = current.filter((c) => c.code === d.code && sameRange(c.range, d.range));
+      const match = same.find((c) => c.message === d.message) ?? same[0];
+      if (match) {
+        if (!out.includes(match)) out.push(match);
+        ours = true;
+        continue;
+      }
+    }
+    out.push(d);
+  }
+  if (!ours && current) for (const c of current) if (rangeOverlaps(c.range, range)) out.push(c);
+  return out;
+}
+
 /**
  * @param doc the current document
  * @param currentVersionOf version of the document a diagnostic was computed on, as open now

@@ -24,7 +24,7 @@ import * as fs from 'fs';
 import { AnalysisCache, analyzeText, type AnalysisEntry } from './analysis';
 import { ConfigProvider } from './config';
 import { DebouncedRunner } from './scheduler';
-import { codeActionsFor, FIX_ALL_KIND } from './code-actions';
+import { codeActionsFor, contextDiagnostics, FIX_ALL_KIND } from './code-actions';
 import { fixAllRounds } from './fix-all';
 import { isDiagnosticData, type SerializedFix } from './diagnostics';
 import { safeNotification, safeRequest, invalidParams } from './safe';
@@ -275,9 +275,10 @@ export function startServer(connection: Connection): ServerHandle {
       if (!doc) return [];
       const entry = await ensureAnalysis(doc);
       const current = entry && entry.version === doc.version ? entry : undefined;
+      const diagnostics = contextDiagnostics(params.context?.diagnostics ?? [], current?.diagnostics.get(doc.uri), params.range);
       return codeActionsFor(
         doc,
-        params,
+        { ...params, context: { ...params.context, diagnostics } },
         (u) => documents.get(u)?.version,
         () => (current ? fixAllRounds(doc, current, openText).edit : undefined),
         current ? preferredFixes(current).length : 0,
