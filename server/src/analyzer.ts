@@ -105,11 +105,14 @@ function analyzeUnsafe(opts: AnalyzeOptions, quickPath = true): AnalysisResult {
   // below would give them, without building it (well-formed text is only validated; broken text
   // goes through jsonc-parser's visitor, which stops early when it can). A document nested too
   // deep takes the full path (refused there).
-  // Both pre-checks read the whole text: once per analysis.
-  const noApim = !mentionsApim(opts.text) && !hasLinkedTemplates(opts.text);
-  if (quickPath && noApim) {
+  // Each pre-check reads the whole text at most once per analysis; for well-formed text the kind
+  // scan also tells whether a `templateLink` key exists (no separate search of the text).
+  const apim = mentionsApim(opts.text);
+  let linked: boolean | undefined;
+  const hasLinked = () => (linked ??= hasLinkedTemplates(opts.text));
+  if (quickPath && !apim) {
     const quick = scanKind(opts.text);
-    if (quick) {
+    if (quick && !(quick.templateLinkKey ?? hasLinked())) {
       const syntax = quick.error ?? (quick.hasRoot ? undefined : emptyContentError(opts.text));
       const found = syntax ? [invalidJsonFinding(opts.file, syntax)] : [];
       return { kind: kindShown(quick.kind, syntax, opts.text), findings: applyConfig(found, config, opts.file, opts.text) };
@@ -134,7 +137,7 @@ function analyzeUnsafe(opts: AnalyzeOptions, quickPath = true): AnalysisResult {
   if (kind !== 'template') {
     return { kind: kindShown(kind, syntax, opts.text), findings: applyConfig(findings, config, opts.file, opts.text) };
   }
-  if (noApim) {
+  if (!apim && !hasLinked()) {
     return { kind, findings: applyConfig(findings, config, opts.file, opts.text) };
   }
   const template = buildTemplate({
@@ -211,9 +214,13 @@ function looksLikeTemplateText(text: string): boolean {
   return /deploymentTemplate\.json/i.test(text) || /"resources"\s*:/.test(text);
 }
 
+/**
+ * Whether a deployment may link a template (a `templateLink` property, any case): the full path
+ * reads it (relativePath) or reports it as unverifiable (URI, template spec), even when this
+ * document mentions no APIM service. For text the kind scan could not vouch for.
+ */
 function hasLinkedTemplates(text: string): boolean {
-  // indexOf first: a plain substring search is several times faster than the regex on MBs of text
-  return text.includes('"relativePath"') && /"relativePath"\s*:/.test(text);
+  return /"templatelink"\s*:/i.test(text);
 }
 
 /** Severity from the config (`rules` map), else the rule's default. */

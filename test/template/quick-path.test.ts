@@ -37,7 +37,7 @@ function walk(dir: string, acc: string[] = []): string[] {
 
 /** The same text without what sends a document down the full path (APIM service, linked templates), same length. */
 function withoutApim(text: string): string {
-  return text.replace(/microsoft\.apimanagement\/service/gi, (m) => m.slice(0, -1) + 'X').replace(/"relativePath"/g, '"relativePatX"');
+  return text.replace(/microsoft\.apimanagement\/service/gi, (m) => m.slice(0, -1) + 'X').replace(/"templateLink"/gi, '"templateLinX"');
 }
 
 /** The nesting scan as it was before it read a typed array (the reference for nestingDepth). */
@@ -115,7 +115,7 @@ function same(text: string, label: string, opts: Partial<AnalyzeOptions> = {}, d
   const a = analyze(analyzed);
   const b = analyzeWithoutQuickPath(analyzed);
   assert.deepEqual({ kind: a.kind, findings: a.findings }, { kind: b.kind, findings: b.findings }, `analyze: ${what}`);
-  if (!mentionsApim(text) && !text.includes('"relativePath"')) {
+  if (!mentionsApim(text) && !/"templatelink"\s*:/i.test(text)) {
     quick++;
     assert.equal(a.template, undefined, `the cheap path builds no template: ${what}`);
   }
@@ -160,6 +160,51 @@ const SCHEMA_T = 'https://schema.management.azure.com/schemas/2019-04-01/deploym
 const SCHEMA_P = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
 
 describe('no-APIM cheap path = full path', () => {
+  test('a template without an APIM service that links a template (relativePath, URI, template spec; any layout) takes the full path: linked findings, or the unverifiable note', () => {
+    // the linked template: a Basic tier in a VNet (unsupported-sku); the parent mentions no APIM service
+    const linked = JSON.stringify({
+      $schema: SCHEMA_T,
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          type: 'Microsoft.ApiManagement/service',
+          apiVersion: '2023-05-01-preview',
+          name: 'apim-l',
+          location: 'westeurope',
+          sku: { name: 'Basic', capacity: 1 },
+          properties: { publisherEmail: 'a@b.c', publisherName: 'x', virtualNetworkType: 'External', virtualNetworkConfiguration: { subnetResourceId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/apim' } },
+        },
+      ],
+    });
+    const dep = (link: string) => `{"type":"Microsoft.Resources/deployments","apiVersion":"2022-09-01","name":"d","properties":{"mode":"Incremental","templateLink":${link}}}`;
+    const parent = (resources: string, extra = '') => `{"$schema":"${SCHEMA_T}",${extra}"contentVersion":"1.0.0.0","resources":[${resources}]}`;
+    const readFile = (p: string) => (p.replace(/\\/g, '/').endsWith('/q/nested/apim.json') ? linked : undefined);
+    const noLink = `{"type":"Microsoft.Resources/deployments","apiVersion":"2022-09-01","name":"d","properties":{"mode":"Incremental","template":{"resources":[]}}}`;
+    // [what, text, what the findings must include]
+    const cases: [string, string, 'linked' | 'unverifiable' | 'none'][] = [
+      ['relativePath, compact', parent(dep('{"relativePath":"nested/apim.json"}')), 'linked'],
+      ['relativePath, JSONC with comments and trailing commas', parent(dep('{ /* c */ "relativePath" : "nested/apim.json", }') + ',', '// top\n'), 'linked'],
+      ['relativePath under a nested deployment', parent(`{"type":"Microsoft.Resources/deployments","apiVersion":"2022-09-01","name":"outer","properties":{"mode":"Incremental","template":${parent(dep('{"relativePath":"nested/apim.json"}'))}}}`), 'linked'],
+      ['relativePath, "TemplateLink" in another case (ARM reads names in any case)', parent(dep('{"relativePath":"nested/apim.json"}').replace('templateLink', 'TemplateLink')), 'linked'],
+      ['relativePath in broken text (the kind scan cannot vouch: the text search decides)', parent(dep('{"relativePath":"nested/apim.json"}')).slice(0, -1), 'linked'],
+      ['a URI link (never fetched): unverifiable, even with no APIM service in sight', parent(dep('{"uri":"https://example.invalid/t.json"}')), 'unverifiable'],
+      ['a template spec link', parent(dep('{"id":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Resources/templateSpecs/t/versions/1"}')), 'unverifiable'],
+      ['a URI link in broken text', parent(dep('{"uri":"https://example.invalid/t.json"}')).slice(0, -1), 'unverifiable'],
+      ['"templateLink" only in a comment and as a value: no link', parent(noLink + ' /* "templateLink": {"relativePath": "nested/apim.json"} */', '"metadata":{"k":"templateLink"},'), 'none'],
+    ];
+    for (const [what, text, expected] of cases) {
+      const opts = { file: '/q/main.json', text, readFile };
+      const a = analyze(opts);
+      const b = analyzeWithoutQuickPath(opts);
+      assert.deepEqual({ kind: a.kind, findings: a.findings }, { kind: b.kind, findings: b.findings }, `same as the full path: ${what}`);
+      const ids = a.findings.map((f) => f.ruleId).filter((id) => id !== 'invalid-json');
+      const inLinked = a.findings.filter((f) => f.location.file.replace(/\\/g, '/').endsWith('/q/nested/apim.json'));
+      if (expected === 'linked') assert.ok(inLinked.some((f) => f.ruleId === 'unsupported-sku'), `${what}: the linked template's finding is reported (${ids.join(', ')})`);
+      else if (expected === 'unverifiable') assert.deepEqual(ids, ['unverifiable-network'], `${what}: one note at the link`);
+      else assert.deepEqual(ids, [], `${what}: nothing linked, nothing found`);
+    }
+  });
+
   test('table: kinds, duplicates, case variants, JSONC, broken text, empty text, BOM, config', () => {
     const texts = [
       '',

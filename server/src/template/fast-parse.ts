@@ -163,6 +163,29 @@ export function fastKindTree(text: string, maxDepth = 400): Node | undefined {
   return scan(text, maxDepth, ROOT);
 }
 
+/**
+ * Whether the last scan that returned a tree met a property named `templateLink` (any case, as
+ * ARM and the builder's `prop` read property names; at any depth; written without escapes): a
+ * deployment whose template is linked (relativePath, URI or template spec), which the full
+ * analysis reads or reports as unverifiable. Only meaningful right after `fastKindTree` /
+ * `fastParseTree` returned a tree.
+ */
+export function lastScanSawTemplateLink(): boolean {
+  return sawTemplateLink;
+}
+let sawTemplateLink = false;
+
+/** `"templateLink"` (with its quotes, ASCII letters in any case) at `i`. */
+const TEMPLATE_LINK = '"templatelink"';
+function isTemplateLinkKey(u: Uint16Array, i: number): boolean {
+  for (let k = 0; k < 14; k++) {
+    let c = u[i + k];
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== TEMPLATE_LINK.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** The code unit at `i`, or -1 past the end. */
 function at(u: Uint16Array, i: number): number {
   return i < u.length ? u[i] : -1;
@@ -261,6 +284,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
   let keyOffset = 0;
   let keyLength = 0;
   let keyName: string | undefined;
+  let linkKey = false;
   // (no closure reads or writes these locals, so that V8 keeps them in registers: the helpers
   // above take what they need as arguments)
 
@@ -313,6 +337,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
         if (state === MEMBER) {
           keyOffset = start;
           keyLength = p - start;
+          if (keyLength === 14 && !escaped && !linkKey && isTemplateLinkKey(u, start)) linkKey = true;
           keyName = keepsMembers(keeps[sp - 1]) ? stringValue(t, start, p, escaped) : undefined;
           state = COLON;
           continue;
@@ -437,5 +462,6 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
   }
   if (!root) return undefined;
   delete root.parent;
+  sawTemplateLink = linkKey;
   return root as unknown as Node;
 }

@@ -4,7 +4,7 @@
 import { visit, type JSONVisitor, type Node, type ParseError } from 'jsonc-parser';
 import { Unknown, type Value } from '../expressions/value';
 import { entries, JSONC_OPTIONS, MAX_NESTING, nestingDepth, parseSource, prop, str } from './parse';
-import { elementKeep, fastKindTree, Keep, keepsMembers, valueKeep } from './fast-parse';
+import { elementKeep, fastKindTree, Keep, keepsMembers, lastScanSawTemplateLink, valueKeep } from './fast-parse';
 import { literalValue } from './literal';
 
 export type DocumentKind = 'template' | 'parameters' | 'other';
@@ -40,6 +40,11 @@ export interface KindScan {
   error?: ParseError;
   /** False when the document has no value at all (parseSource's `root` undefined). */
   hasRoot: boolean;
+  /**
+   * Well-formed text only (undefined otherwise): whether a property is named `templateLink` (any
+   * case), that is whether a deployment links a template (the scan sees every key anyway).
+   */
+  templateLinkKey?: boolean;
 }
 
 /**
@@ -53,7 +58,7 @@ export interface KindScan {
  */
 export function scanKind(text: string): KindScan | undefined {
   const tree = fastKindTree(text, MAX_NESTING);
-  if (tree) return { kind: detectKindOfRoot(tree), hasRoot: true };
+  if (tree) return { kind: detectKindOfRoot(tree), hasRoot: true, templateLinkKey: lastScanSawTemplateLink() };
   // the same guard as parseSource's before jsonc-parser (whose parser recurses per level)
   if (nestingDepth(text).exceededAt !== undefined) return undefined;
   return visitKind(text);
