@@ -192,6 +192,16 @@ describe('no-APIM cheap path = full path', () => {
       ['a URI link in broken text', parent(dep('{"uri":"https://example.invalid/t.json"}')).slice(0, -1), 'unverifiable'],
       ['"templateLink" only in a comment and as a value: no link', parent(noLink + ' /* "templateLink": {"relativePath": "nested/apim.json"} */', '"metadata":{"k":"templateLink"},'), 'none'],
     ];
+    // inline deployments nested n levels deep (no link, no APIM service): the builder notes the
+    // ones deeper than it analyzes (MAX_SCOPE_DEPTH 24), but an inline template is part of this
+    // text, which mentions no APIM service: nothing to note, on either path
+    const nestedDeployments = (n: number): string => {
+      let inner = parent('');
+      for (let i = 0; i < n; i++) inner = parent(`{"type":"Microsoft.Resources/deployments","apiVersion":"2022-09-01","name":"d${i}","properties":{"mode":"Incremental","template":${inner}}}`);
+      return inner;
+    };
+    cases.push(['inline deployments nested 24 levels (all analyzed)', nestedDeployments(24), 'none']);
+    cases.push(['inline deployments nested 25 levels (deeper than analyzed, no APIM service in the text)', nestedDeployments(25), 'none']);
     for (const [what, text, expected] of cases) {
       const opts = { file: '/q/main.json', text, readFile };
       const a = analyze(opts);
