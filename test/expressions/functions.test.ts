@@ -150,6 +150,17 @@ const cases: [string, string, Expect][] = [
   ['lessOrEquals', '[lessOrEquals(2, 2)]', val(true)],
   ['greater', '[greater(3, 2)]', val(true)],
   ['greaterOrEquals', '[greaterOrEquals(1, 2)]', val(false)],
+  // strings compare culture-aware, not ordinally: lower case sorts before upper case
+  // (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-comparison:
+  // greater('A', 'a') and greaterOrEquals('A', 'a') are True, less('A', 'a') and lessOrEquals('A', 'a') False)
+  ['greater', "[greater('A', 'a')]", val(true)],
+  ['greaterOrEquals', "[greaterOrEquals('A', 'a')]", val(true)],
+  ['less', "[less('A', 'a')]", val(false)],
+  ['lessOrEquals', "[lessOrEquals('A', 'a')]", val(false)],
+  ['less', "[less('a', 'B')]", val(true)],
+  ['greater', "[greater('b', 'A')]", val(true)],
+  ['lessOrEquals', "[lessOrEquals('abc', 'abc')]", val(true)],
+  ['less', "[less('apim-1', 'apim-2')]", val(true)],
   ['coalesce', "[coalesce(null, parameters('nothing'), 'x')]", val('x')],
   ['coalesce', '[coalesce(null, null)]', val(null)],
   ['coalesce', "[coalesce(parameters('x'), 'd')]", unk({ key: "coalesce(parameters('x'), 'd')" })],

@@ -856,13 +856,27 @@ function rangeFn(args: Value[]): Value {
   return out;
 }
 
+/**
+ * ARM compares strings culture-aware, not ordinally: lower case sorts before upper case
+ * (greater('A', 'a') is True in the ARM documentation's example), 'a' before 'B'. Equal strings
+ * compare equal; strings the collation cannot tell apart fall back to ordinal order.
+ */
+const STRING_COLLATOR = new Intl.Collator('en-US', { usage: 'sort', sensitivity: 'variant', caseFirst: 'lower', numeric: false });
+
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const c = STRING_COLLATOR.compare(a, b);
+  if (c !== 0) return c < 0 ? -1 : 1;
+  return a < b ? -1 : 1;
+}
+
 function compareFn(op: 'lt' | 'le' | 'gt' | 'ge') {
   return (args: Value[]): Value => {
     const a = args[0];
     const b = args[1];
     let cmp: number;
     if (typeof a === 'number' && typeof b === 'number') cmp = a < b ? -1 : a > b ? 1 : 0;
-    else if (typeof a === 'string' && typeof b === 'string') cmp = a < b ? -1 : a > b ? 1 : 0;
+    else if (typeof a === 'string' && typeof b === 'string') cmp = compareStrings(a, b);
     else throw new ArgError(`cannot compare ${typeName(a)} with ${typeName(b)}`);
     switch (op) {
       case 'lt':
@@ -959,7 +973,11 @@ function resourceIdFn(args: Value[], c: CallCtx): Value {
   let sub: Value;
   let rg: Value;
   if (s.prefix.length === 0) {
+    // the id format follows the deployment scope (template-functions-resource#resourceid)
+    const level = c.ctx.deploymentLevel?.() ?? 'resourceGroup';
+    if (level === 'managementGroup' || level === 'tenant') return buildString(providerParts(s.type, s.names));
     sub = prop(c.ctx.subscription(), 'subscriptionId');
+    if (level === 'subscription') return buildString(['/subscriptions/', ...stringParts(segmentValue(sub, 'subscriptionId')), ...providerParts(s.type, s.names)]);
     rg = prop(c.ctx.resourceGroup(), 'name');
   } else if (s.prefix.length === 1) {
     sub = prop(c.ctx.subscription(), 'subscriptionId');
