@@ -36,6 +36,13 @@ export interface EvalContext {
   resourceGroup(): Value;
   /** `deployment()`: { name, properties: { templateLink?, ... } }. */
   deployment(): Value;
+  /**
+   * The scope the template is deployed at (from its `$schema`, or a nested deployment's target).
+   * `resourceId()` without subscription and resource group gives `/subscriptions/{id}/providers/...`
+   * at subscription scope and `/providers/...` at management group or tenant scope. Optional:
+   * 'resourceGroup' when absent.
+   */
+  deploymentLevel?(): 'resourceGroup' | 'subscription' | 'managementGroup' | 'tenant';
   /** `managementGroup()`, `tenant()`, `environment()`. */
   managementGroup(): Value;
   tenant(): Value;

@@ -592,11 +592,13 @@ class ScopeImpl implements Scope {
     if (m.e === undefined) {
       m.e = true;
       // their text: fixed words, the subscription id and the resource group name
+      const fs = this.functionScope();
       m.e =
         needle.includes('/') || // may span the parts of an id
         ENV_WORDS.some((w) => w.includes(needle)) ||
         valueMentions(this.subscriptionId(), needle) ||
-        valueMentions(this.resourceGroupName(), needle);
+        valueMentions(this.resourceGroupName(), needle) ||
+        (fs !== this && fs.mentionsEnv(needle));
     }
     return m.e;
   }
@@ -915,7 +917,21 @@ class ScopeImpl implements Scope {
     );
   }
 
+  /**
+   * The scope whose deployment subscription(), resourceGroup() and resourceId() answer for: a
+   * nested template with 'outer' evaluation resolves them to the parent deployment's (ARM:
+   * "Set the property to `outer` to resolve to the scope of the parent template",
+   * cross-scope-deployment#how-functions-resolve-in-scopes), although its own resources are
+   * deployed to its target; inner and linked templates answer for themselves.
+   */
+  functionScope(): ScopeImpl {
+    let s: ScopeImpl = this;
+    while (s.outer && s.parent) s = s.parent;
+    return s;
+  }
+
   subscription(): Value {
+    if (this.outer && this.parent) return this.functionScope().subscription();
     return this.subObjCell.get(
       this.t,
       () => {
@@ -934,6 +950,7 @@ class ScopeImpl implements Scope {
   }
 
   resourceGroup(): Value {
+    if (this.outer && this.parent) return this.functionScope().resourceGroup();
     return this.rgObjCell.get(
       this.t,
       () => {
@@ -1294,6 +1311,9 @@ class Ctx implements EvalContext {
   }
   resourceGroup(): Value {
     return this.scope.resourceGroup();
+  }
+  deploymentLevel(): Level {
+    return this.scope.functionScope().level;
   }
   deployment(): Value {
     return this.scope.deploymentObject();
