@@ -233,7 +233,9 @@ export function nsgBlockFindings(ctx: RuleContext, cls: 'required' | 'optional')
       const message =
         `NSG '${displayName(a.nsg)}' on the subnet of ${serviceName(a.service)} blocks what API Management needs for "${row.purpose}" (${rowLabel(row)}, ${cls}): ` +
         `${parts.join('; ')}.${seedNote} ` +
-        `Add an Allow rule for ${row.destinationPorts.join(', ')}/${row.protocolText}${bound <= MAX_PRIORITY ? ` with a priority below ${bound}` : ''}.`;
+        `Add an Allow rule for ${row.destinationPorts.join(', ')}/${row.protocolText}${bound <= MAX_PRIORITY ? ` with a priority below ${bound}` : ''}.` +
+        // rules.md: when the fix cannot be offered (e.g. a deny at priority 100) "the message says why"
+        (single.noFixReason ? (single.fix ? ` The quick fix does only part of it: ${single.noFixReason}.` : ` No quick fix is offered: ${single.noFixReason}.`) : '');
       const related = [
         {
           location: a.loc.subnetIdOrigin ? rangeOfNode(a.loc.subnetIdOrigin.file, a.loc.subnetIdOrigin.node) : resourceLocation(a.service.resource),
