@@ -183,13 +183,17 @@ export function setSkuName(text: string, file: string, resourcePath: PathOrNode,
   return composeSteps(text, file, steps);
 }
 
-/**
- * Restricts a parameter's `allowedValues` to the values in `keep` (case-insensitive). `path`: the
- * parameter declaration object or its allowedValues array. When the literal `defaultValue` is
- * removed, it becomes the first kept value. `[]` when nothing is to remove; undefined when nothing
- * would remain or the list is not literal.
- */
-export function restrictAllowedValues(text: string, file: string, path: PathOrNode, keep: string[]): TextEdit[] | undefined {
+interface AllowedValuesPlan {
+  arrPath: (string | number)[];
+  /** Indices of the elements to remove. */
+  remove: number[];
+  /** The values kept, in document order. */
+  kept: string[];
+  /** The parameter declaration and the literal default to replace (when it is removed), with its replacement. */
+  defaultChange?: { paramPath: (string | number)[]; from: string; to: string };
+}
+
+function planAllowedValues(text: string, path: PathOrNode, keep: string[]): AllowedValuesPlan | undefined {
   const p = toPath(path);
   if (!p) return undefined;
   let node = nodeAt(text, p);
@@ -208,18 +212,45 @@ export function restrictAllowedValues(text: string, file: string, path: PathOrNo
     if (el.type === 'string' && keepSet.has(String(el.value).toLowerCase())) kept.push(String(el.value));
     else remove.push(i);
   });
+  let defaultChange: AllowedValuesPlan['defaultChange'];
+  if (paramPath && kept.length > 0 && remove.length > 0) {
+    const param = nodeAt(text, paramPath);
+    const def = param?.type === 'object' ? findProperty(param, 'defaultValue')?.children?.[1] : undefined;
+    if (def && def.type === 'string' && !isExpressionString(def.value) && !keepSet.has(String(def.value).toLowerCase())) {
+      defaultChange = { paramPath, from: String(def.value), to: kept[0] };
+    }
+  }
+  return { arrPath, remove, kept, defaultChange };
+}
+
+/**
+ * What restrictAllowedValues changes besides the list: the parameter's literal default when the
+ * restriction removes it (`{ from, to }`), else undefined. For fix titles, which must say all
+ * that the fix does.
+ */
+export function restrictedDefaultChange(text: string, path: PathOrNode, keep: string[]): { from: string; to: string } | undefined {
+  const d = planAllowedValues(text, path, keep)?.defaultChange;
+  return d ? { from: d.from, to: d.to } : undefined;
+}
+
+/**
+ * Restricts a parameter's `allowedValues` to the values in `keep` (case-insensitive). `path`: the
+ * parameter declaration object or its allowedValues array. When the literal `defaultValue` is
+ * removed, it becomes the first kept value (see restrictedDefaultChange). `[]` when nothing is to
+ * remove; undefined when nothing would remain or the list is not literal.
+ */
+export function restrictAllowedValues(text: string, file: string, path: PathOrNode, keep: string[]): TextEdit[] | undefined {
+  const plan = planAllowedValues(text, path, keep);
+  if (!plan) return undefined;
+  const { arrPath, remove, kept, defaultChange } = plan;
   if (kept.length === 0) return undefined;
   if (remove.length === 0) return [];
   const steps = remove
     .sort((a, b) => b - a)
     .map((i) => (t: string) => removeArrayElement(t, file, arrPath, i));
-  if (paramPath) {
-    const param = nodeAt(text, paramPath);
-    const def = param?.type === 'object' ? findProperty(param, 'defaultValue')?.children?.[1] : undefined;
-    if (def && def.type === 'string' && !isExpressionString(def.value) && !keepSet.has(String(def.value).toLowerCase())) {
-      const pp = paramPath;
-      steps.push((t: string) => setProperty(t, file, [...pp, 'defaultValue'], kept[0]));
-    }
+  if (defaultChange) {
+    const pp = defaultChange.paramPath;
+    steps.push((t: string) => setProperty(t, file, [...pp, 'defaultValue'], defaultChange.to));
   }
   return composeSteps(text, file, steps);
 }
