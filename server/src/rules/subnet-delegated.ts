@@ -50,7 +50,10 @@ export const subnetDelegated: Rule = {
           const fixes: Fix[] = [];
           if (origin?.literal) {
             const edits = removeDelegations(file.text, file.file, getNodePath(subnet.node));
-            if (edits) fixes.push({ id: 'remove-delegation', title: 'Remove the delegation from the APIM subnet', isPreferred: true, edits });
+            // The title names what is removed (every delegation of the subnet goes).
+            const names = services.every((x) => typeof x === 'string') ? ` (${services.join(', ')})` : '';
+            const what = info.delegations.length === 1 ? `the delegation${names ? ` to ${services[0]}` : ''}` : `the ${info.delegations.length} delegations${names}`;
+            if (edits) fixes.push({ id: 'remove-delegation', title: `Remove ${what} from the APIM subnet`, isPreferred: true, edits });
           }
           out.push(
             makeFinding(
@@ -70,7 +73,9 @@ export const subnetDelegated: Rule = {
         const fixes: Fix[] = [];
         if (origin === undefined || origin.literal) {
           const edits = setDelegation(file.text, file.file, getNodePath(subnet.node), required!);
-          if (edits) fixes.push({ id: 'set-delegation', title: `Delegate the subnet to ${required}`, isPreferred: true, edits });
+          // setDelegation replaces any other delegation: the title says so.
+          const replaced = services.length === 0 ? '' : ` (replacing the delegation${services.length > 1 ? 's' : ''} to ${services.join(', ')})`;
+          if (edits) fixes.push({ id: 'set-delegation', title: `Delegate the subnet to ${required}${replaced}`, isPreferred: true, edits });
         }
         const what = services.length === 0 ? 'has no delegation' : `is delegated to ${services.map((s) => displayValue(s)).join(', ')}`;
         out.push(
