@@ -11,18 +11,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { InitializeRequest, InitializedNotification, DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { LspClient, REPO_ROOT } from './harness';
+import { LspClient, REPO_ROOT, workspaceUri, writeWorkspaceFile } from './harness';
 
 const BASIC = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'lsp', 'basic-external.json'), 'utf8');
 const SKU = (d: Diagnostic[]) => d.find((x) => x.code === 'unsupported-sku');
 
 let ws: string;
 let client: LspClient;
-const uri = (rel: string) => pathToFileURL(path.join(ws, rel)).href;
-const write = (rel: string, text: string) => {
-  fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
-  fs.writeFileSync(path.join(ws, rel), text);
-};
+const uri = (rel: string) => workspaceUri(ws, rel);
+const write = (rel: string, text: string) => writeWorkspaceFile(ws, rel, text);
 
 before(async () => {
   ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'apim-vnet-lsp-cfg-')));

@@ -4,7 +4,9 @@
  * event-driven with a deadline (re-checked on every message from the server), never a sleep.
  */
 import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -31,6 +33,17 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SERVER_MAIN = path.join(REPO_ROOT, 'out', 'server', 'src', 'lsp', 'main.js');
+
+/** A file of a temporary workspace folder: its file: URI. */
+export function workspaceUri(ws: string, rel: string): string {
+  return pathToFileURL(path.join(ws, rel)).href;
+}
+
+/** Writes a file of a temporary workspace folder (creating its directories). */
+export function writeWorkspaceFile(ws: string, rel: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+  fs.writeFileSync(path.join(ws, rel), text);
+}
 
 export interface Published {
   uri: string;
