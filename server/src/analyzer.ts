@@ -10,7 +10,6 @@ import type { ApimService } from './network/chain-model';
 import { buildTemplate } from './template/builder';
 import { detectKindOfRoot, scanKind } from './template/params';
 import { MAX_NESTING, parseSource } from './template/parse';
-import { fastKindTree } from './template/fast-parse';
 import { ParseErrorCode } from 'jsonc-parser';
 import { buildChain } from './network/chain';
 import { RULES, ruleMeta } from './rules/registry';
@@ -176,16 +175,6 @@ function analyzeUnsafe(opts: AnalyzeOptions, quickPath = true): AnalysisResult {
     findings.push(...ruleFindings);
   }
   return { kind, findings: applyConfig(findings, config, opts.file, opts.text, template), template, services, context };
-}
-
-/**
- * The document kind of well-formed text (JSON, comments and trailing commas allowed) without
- * building its tree; undefined when the text is not well-formed for the fast scanner or nests
- * deeper than MAX_NESTING (the full path decides then). The same as detectKindOfRoot on the tree.
- */
-export function quickKind(text: string): DocumentKind | undefined {
-  const root = fastKindTree(text, MAX_NESTING);
-  return root ? detectKindOfRoot(root) : undefined;
 }
 
 /** The invalid-json finding for the first syntax error. */

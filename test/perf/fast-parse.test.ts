@@ -11,9 +11,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parseTree, type Node } from 'jsonc-parser';
-import { fastParseTree } from '../../server/src/template/fast-parse';
-import { analyze, quickKind, firstSyntaxError } from '../../server/src/analyzer';
+import { fastKindTree, fastParseTree } from '../../server/src/template/fast-parse';
+import { analyze, firstSyntaxError } from '../../server/src/analyzer';
 import { detectDocumentKind } from '../../server/src/template/builder';
+import { detectKindOfRoot } from '../../server/src/template/params';
+import { MAX_NESTING } from '../../server/src/template/parse';
+import { jsonFilesUnder } from '../reliability/common';
+
+/** The kind from the kind scan alone (what analyze()'s cheap path reads); undefined when the scanner does not vouch for the text. */
+function quickKind(text: string): string | undefined {
+  const root = fastKindTree(text, MAX_NESTING);
+  return root ? detectKindOfRoot(root) : undefined;
+}
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const CORPUS = path.join(REPO_ROOT, '..', 'shared', 'corpus', 'files');
@@ -55,16 +64,6 @@ function agree(text: string): 'same' | 'bail' {
   assert.equal(fast.parent, undefined);
   assert.deepEqual(plain(fast), plain(ref.root));
   return 'same';
-}
-
-function walk(dir: string, acc: string[] = []): string[] {
-  if (!fs.existsSync(dir)) return acc;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, acc);
-    else if (/\.jsonc?$/i.test(e.name)) acc.push(p);
-  }
-  return acc;
 }
 
 describe('fastParseTree', () => {
@@ -157,7 +156,7 @@ describe('fastParseTree', () => {
   });
 
   test('same tree on every fixture and example', () => {
-    const files = [...walk(FIXTURES), ...walk(EXAMPLES)];
+    const files = [...jsonFilesUnder(FIXTURES), ...jsonFilesUnder(EXAMPLES)];
     assert.ok(files.length > 0);
     let same = 0;
     for (const f of files) if (agree(fs.readFileSync(f, 'utf8')) === 'same') same++;
@@ -165,7 +164,7 @@ describe('fastParseTree', () => {
   });
 
   test('same tree on every corpus file', { skip: !fs.existsSync(CORPUS) && 'shared corpus absent (../shared/corpus)' }, () => {
-    const files = walk(CORPUS);
+    const files = jsonFilesUnder(CORPUS);
     let same = 0;
     for (const f of files) if (agree(fs.readFileSync(f, 'utf8')) === 'same') same++;
     // the corpus is real, valid JSON: the fast path takes (nearly) all of it
