@@ -24,6 +24,11 @@ function walk(dir: string, out: string[]): string[] {
   return out;
 }
 
+/** Every .json/.jsonc file under `dir` (empty when it does not exist), sorted. */
+export function jsonFilesUnder(dir: string): string[] {
+  return walk(dir, []).sort();
+}
+
 /** Every JSON file of the shared corpus (empty when the corpus is absent), sorted. */
 export function corpusJsonFiles(): string[] {
   return walk(CORPUS_FILES, []).sort();

@@ -21,19 +21,10 @@ import { detectKindOfRoot, scanKind } from '../../server/src/template/params';
 import { MAX_NESTING, nestingDepth, parseSource } from '../../server/src/template/parse';
 import { fastKindTree, fastParseTree } from '../../server/src/template/fast-parse';
 import { corpusDir, repoRoot } from './helpers';
+import { jsonFilesUnder } from '../reliability/common';
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures');
 const CORPUS = path.join(corpusDir, 'files');
-
-function walk(dir: string, acc: string[] = []): string[] {
-  if (!fs.existsSync(dir)) return acc;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, acc);
-    else if (/\.jsonc?$/i.test(e.name)) acc.push(p);
-  }
-  return acc;
-}
 
 /** The same text without what sends a document down the full path (APIM service, linked templates), same length. */
 function withoutApim(text: string): string {
@@ -317,7 +308,7 @@ describe('no-APIM cheap path = full path', () => {
   });
 
   test('every fixture, and their single-char mutations', () => {
-    const files = walk(FIXTURES);
+    const files = jsonFilesUnder(FIXTURES);
     assert.ok(files.length > 0);
     let n = 0;
     for (const f of files) {
@@ -329,7 +320,7 @@ describe('no-APIM cheap path = full path', () => {
   });
 
   test('every corpus file, and their single-char mutations', { skip: !fs.existsSync(CORPUS) && `shared corpus absent (${CORPUS})` }, () => {
-    const files = walk(CORPUS);
+    const files = jsonFilesUnder(CORPUS);
     assert.ok(files.length > 0);
     let n = 0;
     for (const f of files) {
