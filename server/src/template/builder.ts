@@ -1583,37 +1583,40 @@ class ResourceImpl implements Resource {
     return isObject(v) ? v : {};
   }
 
-  /** `reference(this).outputs` may be something (not a deployment): inline, computed or literal `outputs`. */
-  mayHaveOutputsMember(): boolean {
-    if (this.inlineData) return true;
+  /**
+   * Where `reference(this).outputs` of a resource that is no deployment comes from: nothing, the
+   * whole `properties` (inline data, a computed `properties`, a property copy loop), or literal
+   * `outputs` members (any case).
+   */
+  private outputsSource(): 'none' | 'inline' | 'properties' | Node[] {
+    if (this.inlineData) return 'inline';
     const pn = prop(this.node, 'properties');
-    if (!pn) return false;
-    if (pn.type !== 'object') return true;
+    if (!pn) return 'none';
+    if (pn.type !== 'object') return 'properties';
+    const outputs: Node[] = [];
     for (const p of pn.children ?? []) {
       const k = p.children?.[0];
       const vn = p.children?.[1];
       if (!k || !vn || typeof k.value !== 'string') continue;
       const lk = lower(k.value);
-      if (lk === 'outputs' || (lk === 'copy' && vn.type === 'array' && isPropertyCopy(vn))) return true;
+      if (lk === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) return 'properties';
+      if (lk === 'outputs') outputs.push(vn);
     }
-    return false;
+    return outputs.length ? outputs : 'none';
+  }
+
+  /** `reference(this).outputs` may be something (not a deployment): inline, computed or literal `outputs`. */
+  mayHaveOutputsMember(): boolean {
+    return this.outputsSource() !== 'none';
   }
 
   /** Upper bound of `reference(this).outputs` (outputsMayMention) for a resource that is no deployment. */
   outputsMemberMayMention(needle: string): boolean {
-    if (this.inlineData) return true;
-    const pn = prop(this.node, 'properties');
-    if (!pn) return false;
-    if (pn.type !== 'object') return this.propsMention(needle);
-    for (const p of pn.children ?? []) {
-      const k = p.children?.[0];
-      const vn = p.children?.[1];
-      if (!k || !vn || typeof k.value !== 'string') continue;
-      const lk = lower(k.value);
-      if (lk === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) return this.propsMention(needle);
-      if (lk === 'outputs' && this.scope.mentionsNode(vn, this.env, false, needle, 0)) return true;
-    }
-    return false;
+    const src = this.outputsSource();
+    if (src === 'none') return false;
+    if (src === 'inline') return true;
+    if (src === 'properties') return this.propsMention(needle);
+    return src.some((vn) => this.scope.mentionsNode(vn, this.env, false, needle, 0));
   }
 
   private propsMentionMemo?: Map<string, boolean>;
