@@ -224,27 +224,23 @@ function planAllowedValues(text: string, path: PathOrNode, keep: string[]): Allo
 }
 
 /**
- * What restrictAllowedValues changes besides the list: the parameter's literal default when the
- * restriction removes it (`{ from, to }`), else undefined. For fix titles, which must say all
- * that the fix does.
- */
-export function restrictedDefaultChange(text: string, path: PathOrNode, keep: string[]): { from: string; to: string } | undefined {
-  const d = planAllowedValues(text, path, keep)?.defaultChange;
-  return d ? { from: d.from, to: d.to } : undefined;
-}
-
-/**
  * Restricts a parameter's `allowedValues` to the values in `keep` (case-insensitive). `path`: the
  * parameter declaration object or its allowedValues array. When the literal `defaultValue` is
- * removed, it becomes the first kept value (see restrictedDefaultChange). `[]` when nothing is to
- * remove; undefined when nothing would remain or the list is not literal.
+ * removed, it becomes the first kept value, and `defaultChange` says so (fix titles must say all
+ * that the fix does). `edits` is `[]` when nothing is to remove; undefined when nothing would
+ * remain or the list is not literal.
  */
-export function restrictAllowedValues(text: string, file: string, path: PathOrNode, keep: string[]): TextEdit[] | undefined {
+export function restrictAllowedValuesFix(
+  text: string,
+  file: string,
+  path: PathOrNode,
+  keep: string[],
+): { edits: TextEdit[]; defaultChange?: { from: string; to: string } } | undefined {
   const plan = planAllowedValues(text, path, keep);
   if (!plan) return undefined;
   const { arrPath, remove, kept, defaultChange } = plan;
   if (kept.length === 0) return undefined;
-  if (remove.length === 0) return [];
+  if (remove.length === 0) return { edits: [] };
   const steps = remove
     .sort((a, b) => b - a)
     .map((i) => (t: string) => removeArrayElement(t, file, arrPath, i));
@@ -252,7 +248,14 @@ export function restrictAllowedValues(text: string, file: string, path: PathOrNo
     const pp = defaultChange.paramPath;
     steps.push((t: string) => setProperty(t, file, [...pp, 'defaultValue'], defaultChange.to));
   }
-  return composeSteps(text, file, steps);
+  const edits = composeSteps(text, file, steps);
+  if (!edits) return undefined;
+  return defaultChange ? { edits, defaultChange: { from: defaultChange.from, to: defaultChange.to } } : { edits };
+}
+
+/** restrictAllowedValuesFix's edits alone. */
+export function restrictAllowedValues(text: string, file: string, path: PathOrNode, keep: string[]): TextEdit[] | undefined {
+  return restrictAllowedValuesFix(text, file, path, keep)?.edits;
 }
 
 /**

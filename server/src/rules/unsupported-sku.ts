@@ -22,7 +22,7 @@ import {
   resourceMemberLocation,
   unitsOf,
 } from './util';
-import { setProperty, restrictAllowedValues, restrictedDefaultChange } from '../fixes';
+import { setProperty, restrictAllowedValuesFix } from '../fixes';
 
 const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
 
@@ -155,9 +155,10 @@ function checkService(ctx: RuleContext, service: ApimService): Finding | undefin
   if (src.param?.allowedValuesNode) {
     const file = service.resource.scope.file;
     const keep = good.length > 0 ? good : ['Developer', 'Premium'];
-    const edits = restrictAllowedValues(file.text, file.file, getNodePath(src.param.allowedValuesNode), keep);
+    const restricted = restrictAllowedValuesFix(file.text, file.file, getNodePath(src.param.allowedValuesNode), keep);
+    const edits = restricted?.edits;
     // The title says all the fix does: the default is replaced too when the restriction removes it.
-    const def = edits && edits.length ? restrictedDefaultChange(file.text, getNodePath(src.param.allowedValuesNode), keep) : undefined;
+    const def = restricted?.defaultChange;
     const defText = def ? ` and change its default from ${def.from} to ${def.to}` : '';
     if (edits) fixes.push({ id: 'restrict-allowed-values', title: `Restrict the allowed values of parameter '${src.param.name}' to ${keep.join(', ')}${defText}`, isPreferred: true, edits });
   }
