@@ -150,6 +150,22 @@ function mutations(text: string, count: number, seed: number): { text: string; l
 const SCHEMA_T = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 const SCHEMA_P = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
 
+describe('mentionsApim (the APIM pre-check)', () => {
+  test('finds the service type in any casing, and nothing else', () => {
+    const rows: [string, boolean][] = [
+      ['{"type": "Microsoft.ApiManagement/service"}', true],
+      ['{"type": "microsoft.apimanagement/service"}', true],
+      ['{"type": "MICROSOFT.APIMANAGEMENT/SERVICE/apis"}', true],
+      ['{"type": "Microsoft.ApiManagement/Service"}', true],
+      ['{"type": "Microsoft.ApiManagement/servic"}', false],
+      ['{"type": "Microsoft.ApiManagement.service"}', false],
+      ['{"type": "Microsoft.Network/virtualNetworks"}', false],
+      ['', false],
+    ];
+    for (const [text, expected] of rows) assert.equal(mentionsApim(text), expected, text);
+  });
+});
+
 describe('no-APIM cheap path = full path', () => {
   test('a template without an APIM service that links a template (relativePath, URI, template spec; any layout) takes the full path: linked findings, or the unverifiable note', () => {
     // the linked template: a Basic tier in a VNet (unsupported-sku); the parent mentions no APIM service

@@ -71,19 +71,28 @@ export interface Builtin {
 }
 
 export function makeCallCtx(name: string, args: Value[], ctx: EvalContext, returnsBool = false): CallCtx {
-  let k: string | undefined;
-  const key = () => (k ??= callKey(name, args));
-  return {
-    name,
-    args,
-    ctx,
-    key,
-    fail: (reason: string) => new Unknown(key(), `${name}: ${reason}`),
-    opaque: (reason?: string) => {
-      const u = args.map((a) => firstUnknown(a)).find((x) => x !== undefined);
-      return new Unknown(key(), reason ?? u?.reason ?? `${name}() could not be evaluated`, returnsBool ? [true, false] : undefined);
-    },
-  };
+  return new CallCtxImpl(name, args, ctx, returnsBool);
+}
+
+/** One object per call (no closures): the key is built on first use only. */
+class CallCtxImpl implements CallCtx {
+  private k: string | undefined;
+  constructor(
+    readonly name: string,
+    readonly args: Value[],
+    readonly ctx: EvalContext,
+    private readonly returnsBool: boolean,
+  ) {}
+  key(): string {
+    return (this.k ??= callKey(this.name, this.args));
+  }
+  fail(reason: string): Unknown {
+    return new Unknown(this.key(), `${this.name}: ${reason}`);
+  }
+  opaque(reason?: string): Unknown {
+    const u = this.args.map((a) => firstUnknown(a)).find((x) => x !== undefined);
+    return new Unknown(this.key(), reason ?? u?.reason ?? `${this.name}() could not be evaluated`, this.returnsBool ? [true, false] : undefined);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -141,15 +141,18 @@ class Cell<T> {
       this.frame = undefined;
     }
     let deepest: Frame | undefined;
-    const keep: Frame[] = [];
-    for (let i = l0; i < t.log.length; i++) {
-      const f = t.log[i];
-      if (!f.alive || keep.includes(f)) continue;
-      keep.push(f);
-      if (!deepest || f.depth > deepest.depth) deepest = f;
+    if (t.log.length > l0) {
+      // (most computations meet no cycle: nothing logged, nothing to keep)
+      const keep: Frame[] = [];
+      for (let i = l0; i < t.log.length; i++) {
+        const f = t.log[i];
+        if (!f.alive || keep.includes(f)) continue;
+        keep.push(f);
+        if (!deepest || f.depth > deepest.depth) deepest = f;
+      }
+      t.log.length = l0;
+      for (const f of keep) t.log.push(f);
     }
-    t.log.length = l0;
-    for (const f of keep) t.log.push(f);
     this.state = 2;
     this.value = v;
     this.provisional = deepest;
@@ -158,15 +161,34 @@ class Cell<T> {
   get done(): boolean {
     return this.state === 2 && !this.provisional;
   }
+  /**
+   * The value when it is computed and final (what `get` returns at once, without computing),
+   * else NOT_READY: lets hot readers skip building the closures `get` takes.
+   */
+  peek(): T | typeof NOT_READY {
+    return this.state === 2 && !this.provisional ? (this.value as T) : NOT_READY;
+  }
 }
+
+/** What Cell.peek / Memo.peek return for a value that `get` would still have to compute. */
+const NOT_READY: unique symbol = Symbol('not ready');
 
 class Memo<T> {
   private readonly cells = new Map<string, Cell<T>>();
   private readonly busy: string[] = [];
   constructor(private readonly tpl: () => Tracker) {}
+  /** Cell.peek of the value under `key`. */
+  peek(key: string): T | typeof NOT_READY {
+    const c = this.cells.get(key);
+    return c ? c.peek() : NOT_READY;
+  }
   get(key: string, compute: () => T, onCycle: () => T): T {
     let c = this.cells.get(key);
     if (!c) this.cells.set(key, (c = new Cell<T>()));
+    else {
+      const v = c.peek();
+      if (v !== NOT_READY) return v;
+    }
     return c.get(
       this.tpl(),
       () => {
@@ -243,7 +265,6 @@ class ScopeImpl implements Scope {
   templateNode: Node;
   parent?: ScopeImpl;
   deployment?: ResourceImpl;
-  parameters = new Map<string, ParameterDecl>();
   readonly t: TemplateImpl;
   readonly level: Level;
   /** 'outer' nested templates see the parent's parameters, variables and functions. */
@@ -253,8 +274,13 @@ class ScopeImpl implements Scope {
   readonly languageVersion2: boolean;
   /** Unknown-key prefix for values local to this scope ('' for the root). */
   readonly keyPrefix: string;
-  private readonly variableNodes = new Map<string, { name: string; node: Node; copy?: Node }>();
-  private readonly functionNodes = new Map<string, { name: string; node: Node }>();
+  /** What the parent deployment passes for a parameter (inner scopes). */
+  private readonly supply?: (name: string) => { value: Value; origin?: Origin } | undefined;
+  // declarations, read from the template on first use (many scopes of a large template are
+  // never evaluated: their resources are declared, their parameters never read)
+  private _parameters?: Map<string, ParameterDecl>;
+  private _variableNodes?: Map<string, { name: string; node: Node; copy?: Node }>;
+  private _functionNodes?: Map<string, { name: string; node: Node }>;
   private readonly paramMemo = new Memo<Value>(() => this.t);
   private readonly varMemo = new Memo<Value>(() => this.t);
   private readonly outputMemo = new Memo<Value>(() => this.t);
@@ -297,29 +323,48 @@ class ScopeImpl implements Scope {
     this.id = t.scopeCounter++;
     this.keyPrefix = opts.parent ? `scope${this.id}:` : '';
     this.languageVersion2 = (str(prop(templateNode, 'languageVersion')) ?? '').startsWith('2');
-    const supply = opts.supply ?? (() => undefined);
-    for (const [name, node] of entries(prop(templateNode, 'parameters'))) {
+    this.supply = opts.supply;
+  }
+
+  /** The template's parameter declarations, by lower-cased name. */
+  get parameters(): Map<string, ParameterDecl> {
+    if (this._parameters) return this._parameters;
+    const out = new Map<string, ParameterDecl>();
+    const supply = this.supply ?? (() => undefined);
+    for (const [name, node] of entries(prop(this.templateNode, 'parameters'))) {
       if (node.type !== 'object') continue;
-      this.parameters.set(lower(name), new ParamDeclImpl(name, node, () => supply(name), () => this.t));
+      out.set(lower(name), new ParamDeclImpl(name, node, () => supply(name), () => this.t));
     }
-    for (const [name, node] of entries(prop(templateNode, 'variables'))) {
+    return (this._parameters = out);
+  }
+
+  private get variableNodes(): Map<string, { name: string; node: Node; copy?: Node }> {
+    if (this._variableNodes) return this._variableNodes;
+    const out = new Map<string, { name: string; node: Node; copy?: Node }>();
+    for (const [name, node] of entries(prop(this.templateNode, 'variables'))) {
       if (lower(name) === 'copy' && node.type === 'array') {
         for (const spec of items(node)) {
           const n = str(prop(spec, 'name'));
-          if (n !== undefined) this.variableNodes.set(lower(n), { name: n, node: spec, copy: spec });
+          if (n !== undefined) out.set(lower(n), { name: n, node: spec, copy: spec });
         }
       } else {
-        this.variableNodes.set(lower(name), { name, node });
+        out.set(lower(name), { name, node });
       }
     }
-    const fns = prop(templateNode, 'functions');
-    for (const nsNode of items(fns)) {
+    return (this._variableNodes = out);
+  }
+
+  private get functionNodes(): Map<string, { name: string; node: Node }> {
+    if (this._functionNodes) return this._functionNodes;
+    const out = new Map<string, { name: string; node: Node }>();
+    for (const nsNode of items(prop(this.templateNode, 'functions'))) {
       const ns = str(prop(nsNode, 'namespace'));
       if (ns === undefined) continue;
       for (const [mname, mnode] of entries(prop(nsNode, 'members'))) {
-        this.functionNodes.set(lower(`${ns}.${mname}`), { name: `${ns}.${mname}`, node: mnode });
+        out.set(lower(`${ns}.${mname}`), { name: `${ns}.${mname}`, node: mnode });
       }
     }
+    return (this._functionNodes = out);
   }
 
   // -- Scope interface ---------------------------------------------------------------------
@@ -749,6 +794,8 @@ class ScopeImpl implements Scope {
       return this.parent.param(name);
     }
     const l = lower(name);
+    const ready = this.paramMemo.peek(l);
+    if (ready !== NOT_READY) return ready;
     return this.paramMemo.get(
       l,
       () =>
@@ -780,6 +827,8 @@ class ScopeImpl implements Scope {
       return this.parent.variable(name, _env);
     }
     const l = lower(name);
+    const ready = this.varMemo.peek(l);
+    if (ready !== NOT_READY) return ready;
     return this.varMemo.get(
       l,
       () =>
@@ -1394,6 +1443,8 @@ class ResourceImpl implements Resource {
   }
 
   get name(): Value {
+    const ready = this.nameCell.peek();
+    if (ready !== NOT_READY) return ready;
     return this.nameCell.get(
       this.t,
       () => {
@@ -1444,6 +1495,8 @@ class ResourceImpl implements Resource {
   }
 
   get id(): Value {
+    const ready = this.idCell.peek();
+    if (ready !== NOT_READY) return ready;
     return this.idCell.get(this.t, () => this.computeId(), () => this.cycle('id'));
   }
   set id(_v: Value) {
@@ -1470,6 +1523,8 @@ class ResourceImpl implements Resource {
 
   get parent(): Resource | undefined {
     if (this.explicitParent) return this.explicitParent;
+    const ready = this.parentCell.peek();
+    if (ready !== NOT_READY) return ready;
     return this.parentCell.get(this.t, () => this.t.findParent(this), () => undefined);
   }
   set parent(_v: Resource | undefined) {
@@ -1477,6 +1532,8 @@ class ResourceImpl implements Resource {
   }
 
   get condition(): Value {
+    const ready = this.conditionCell.peek();
+    if (ready !== NOT_READY) return ready;
     return this.conditionCell.get(
       this.t,
       () => {
@@ -1513,6 +1570,10 @@ class ResourceImpl implements Resource {
     if (l === 'properties') return this.propsValue();
     let c = this.members.get(l);
     if (!c) this.members.set(l, (c = new Cell<Value>()));
+    else {
+      const ready = c.peek();
+      if (ready !== NOT_READY) return ready;
+    }
     return c.get(
       this.t,
       () => {
@@ -1539,6 +1600,8 @@ class ResourceImpl implements Resource {
   }
 
   propsValue(): Value {
+    const ready = this.propsCell.peek();
+    if (ready !== NOT_READY) return ready;
     return this.propsCell.get(this.t, () => this.computeProps(), () => this.cycle('properties'));
   }
 
