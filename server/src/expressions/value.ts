@@ -133,7 +133,7 @@ export interface EqualityOptions {
 export function valuesEqual(a: Value, b: Value, opts: EqualityOptions = {}): Tri {
   if (a instanceof Unknown || b instanceof Unknown) return unknownEqual(a, b, opts);
   if (typeof a === 'string' && typeof b === 'string') {
-    return opts.ignoreCase ? a.toLowerCase() === b.toLowerCase() : a === b;
+    return a === b || (!!opts.ignoreCase && a.toLowerCase() === b.toLowerCase());
   }
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -170,9 +170,18 @@ function unknownEqual(a: Value, b: Value, opts: EqualityOptions): Tri {
   // Candidate sets: equal only if every candidate pair decides the same way.
   if (sa?.candidates && !(b instanceof Unknown)) return candidatesEqual(sa.candidates, b, opts);
   if (sb?.candidates && !(a instanceof Unknown)) return candidatesEqual(sb.candidates, a, opts);
-  const isStr = (v: Value) => typeof v === 'string' || (v instanceof Unknown && v.parts !== undefined);
-  if (isStr(a) && isStr(b)) return symbolicStringsEqual(stringParts(a as string | Unknown), stringParts(b as string | Unknown), opts);
+  if (isStringLike(a) && isStringLike(b)) return symbolicStringsEqual(partsOf(a), partsOf(b), opts);
   return undefined;
+}
+
+/** A literal string or a symbolic string (an Unknown with parts). */
+function isStringLike(v: Value): v is string | Unknown {
+  return typeof v === 'string' || (v instanceof Unknown && v.parts !== undefined);
+}
+
+/** The parts of a string-like value, read only (stringParts copies). */
+function partsOf(v: string | Unknown): readonly StringPart[] {
+  return typeof v === 'string' ? [v] : v.parts ?? [v];
 }
 
 function candidatesEqual(cands: Value[], other: Value, opts: EqualityOptions): Tri {
@@ -189,10 +198,15 @@ function candidatesEqual(cands: Value[], other: Value, opts: EqualityOptions): T
   return undefined;
 }
 
-function symbolicStringsEqual(pa: StringPart[], pb: StringPart[], opts: EqualityOptions): Tri {
-  const norm = (s: string) => (opts.ignoreCase ? s.toLowerCase() : s);
+function symbolicStringsEqual(pa: readonly StringPart[], pb: readonly StringPart[], opts: EqualityOptions): Tri {
+  const ignoreCase = !!opts.ignoreCase;
+  const norm = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   // Identical part sequences are equal.
-  if (pa.length === pb.length && pa.every((p, i) => samePart(p, pb[i], norm))) return true;
+  if (pa.length === pb.length) {
+    let same = true;
+    for (let i = 0; i < pa.length && same; i++) same = samePart(pa[i], pb[i], ignoreCase);
+    if (same) return true;
+  }
   // Literal prefix and suffix must be compatible, otherwise the strings differ.
   const prefA = typeof pa[0] === 'string' ? norm(pa[0]) : '';
   const prefB = typeof pb[0] === 'string' ? norm(pb[0]) : '';
@@ -207,8 +221,8 @@ function symbolicStringsEqual(pa: StringPart[], pb: StringPart[], opts: Equality
   return undefined;
 }
 
-function samePart(a: StringPart, b: StringPart, norm: (s: string) => string): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return norm(a) === norm(b);
+function samePart(a: StringPart, b: StringPart, ignoreCase: boolean): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b || (ignoreCase && a.toLowerCase() === b.toLowerCase());
   if (a instanceof Unknown && b instanceof Unknown) return a.key === b.key;
   return false;
 }

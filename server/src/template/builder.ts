@@ -174,36 +174,39 @@ class Cell<T> {
 const NOT_READY: unique symbol = Symbol('not ready');
 
 class Memo<T> {
-  private readonly cells = new Map<string, Cell<T>>();
-  private readonly busy: string[] = [];
+  // created on first use: most scopes memoize few or no parameters, variables or outputs
+  private cells?: Map<string, Cell<T>>;
+  private busy?: string[];
   constructor(private readonly tpl: () => Tracker) {}
   /** Cell.peek of the value under `key`. */
   peek(key: string): T | typeof NOT_READY {
-    const c = this.cells.get(key);
+    const c = this.cells?.get(key);
     return c ? c.peek() : NOT_READY;
   }
   get(key: string, compute: () => T, onCycle: () => T): T {
-    let c = this.cells.get(key);
-    if (!c) this.cells.set(key, (c = new Cell<T>()));
+    const cells = (this.cells ??= new Map());
+    let c = cells.get(key);
+    if (!c) cells.set(key, (c = new Cell<T>()));
     else {
       const v = c.peek();
       if (v !== NOT_READY) return v;
     }
+    const busy = (this.busy ??= []);
     return c.get(
       this.tpl(),
       () => {
-        this.busy.push(key);
+        busy.push(key);
         try {
           return compute();
         } finally {
-          this.busy.pop();
+          busy.pop();
         }
       },
       onCycle,
     );
   }
   busyKeys(): string[] {
-    return this.busy.slice();
+    return this.busy ? this.busy.slice() : [];
   }
 }
 
@@ -1418,7 +1421,8 @@ class ResourceImpl implements Resource {
   private readonly parentCell = new Cell<ResourceImpl | undefined>();
   private _deps?: ResourceImpl[];
   private _segments?: Value[];
-  private readonly members = new Map<string, Cell<Value>>();
+  /** Memo of member(name) by lower-cased name, created on first use. */
+  private members?: Map<string, Cell<Value>>;
 
   constructor(
     readonly t: TemplateImpl,
@@ -1568,8 +1572,9 @@ class ResourceImpl implements Resource {
   member(name: string): Value {
     const l = lower(name);
     if (l === 'properties') return this.propsValue();
-    let c = this.members.get(l);
-    if (!c) this.members.set(l, (c = new Cell<Value>()));
+    const members = (this.members ??= new Map());
+    let c = members.get(l);
+    if (!c) members.set(l, (c = new Cell<Value>()));
     else {
       const ready = c.peek();
       if (ready !== NOT_READY) return ready;
