@@ -270,6 +270,12 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
   const keeps: number[] = [];
   const props: (MutableNode | undefined)[] = [];
   const keys: (MutableNode | undefined)[] = [];
+  // the children of the open containers, innermost last, from kidsStart[sp] on: a container
+  // gets an array of exactly its children when it closes (a `[]` grown by push would keep room
+  // for 17 and more: a third of the tree's memory)
+  const kids: MutableNode[] = [];
+  const kidsStart: number[] = [];
+  let kidsLen = 0;
   let sp = 0;
   let p = 0;
   let state = VALUE;
@@ -364,7 +370,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
             const v = done!;
             prop.children = [keys[top]!, v];
             prop.length = v.offset + v.length - prop.offset;
-            nodes[top]!.children!.push(prop);
+            kids[kidsLen++] = prop;
             props[top] = undefined;
           }
           if (c === 44) {
@@ -374,7 +380,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
           }
           if (c !== 125) throw BAIL;
         } else {
-          if (done && keeps[top] === ALL) nodes[top]!.children!.push(done);
+          if (done && keeps[top] === ALL) kids[kidsLen++] = done;
           if (c === 44) {
             p++;
             state = ELEMENT;
@@ -391,7 +397,12 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
         p++;
         sp--;
         done = nodes[sp];
-        if (done) done.length = p - done.offset;
+        const first = kidsStart[sp];
+        if (done) {
+          done.length = p - done.offset;
+          done.children = kidsLen > first ? kids.slice(first, kidsLen) : [];
+        }
+        kidsLen = first;
         state = AFTER;
         continue;
       }
@@ -427,8 +438,9 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
         if (sp >= depthLimit) throw BAIL;
         const object = c === 123;
         isObject[sp] = object;
-        nodes[sp] = keep !== SKIP ? { type: object ? 'object' : 'array', offset: p, length: -1, parent, children: [] } : undefined;
+        nodes[sp] = keep !== SKIP ? { type: object ? 'object' : 'array', offset: p, length: -1, parent, children: undefined } : undefined;
         keeps[sp] = keep;
+        kidsStart[sp] = kidsLen;
         props[sp] = undefined;
         sp++;
         p++;
