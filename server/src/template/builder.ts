@@ -1397,6 +1397,8 @@ class ResourceImpl implements Resource {
   node: Node;
   symbolicName?: string;
   type: string;
+  /** `type` lower-cased (types compare case-insensitively). */
+  readonly typeLower: string;
   apiVersion?: string;
   existing: boolean;
   copyIndex?: number;
@@ -1435,6 +1437,7 @@ class ResourceImpl implements Resource {
     this.scope = scope;
     this.node = node;
     this.type = type;
+    this.typeLower = lower(type);
     this.env = env;
     Object.assign(this, extra);
     this.apiVersion = extra.inlineData ? extra.explicitParent?.apiVersion : str(prop(node, 'apiVersion'));
@@ -1495,7 +1498,7 @@ class ResourceImpl implements Resource {
 
   private _isDeployment?: boolean;
   isDeployment(): boolean {
-    return (this._isDeployment ??= lower(this.type) === DEPLOYMENTS);
+    return (this._isDeployment ??= this.typeLower === DEPLOYMENTS);
   }
 
   get id(): Value {
@@ -2194,7 +2197,7 @@ class TemplateImpl implements Template {
       const real = this.all.slice();
       for (const r of real) {
         withInline.push(r);
-        if (lower(r.type) === VNETS && !r.existing) {
+        if (r.typeLower === VNETS && !r.existing) {
           for (const s of this.inlineSubnets(r)) {
             withInline.push(s);
             this.index(s);
@@ -2213,7 +2216,7 @@ class TemplateImpl implements Template {
   }
 
   private index(r: ResourceImpl): void {
-    const k = lower(r.type);
+    const k = r.typeLower;
     let l = this.byType.get(k);
     if (!l) this.byType.set(k, (l = []));
     l.push(r);
@@ -2338,6 +2341,7 @@ class TemplateImpl implements Template {
     instances: { env: Env; copyIndex?: number; unknown?: boolean }[],
     loopList: ResourceImpl[] | undefined,
   ): void {
+    const deployment = lower(type) === DEPLOYMENTS;
     for (const inst of instances) {
       const r = new ResourceImpl(this, scope, node, type, inst.env, {
         symbolicName: sym,
@@ -2364,7 +2368,7 @@ class TemplateImpl implements Template {
       } else if (children && children.type === 'object') {
         for (const [csym, c] of entries(children)) this.declare(scope, c, csym, r, inst.env);
       }
-      if (lower(type) === DEPLOYMENTS) this.deploymentScope(r);
+      if (deployment) this.deploymentScope(r);
     }
   }
 
@@ -2699,7 +2703,7 @@ class TemplateImpl implements Template {
     const lv = typeof v === 'string' ? lower(v) : undefined;
     const et = expectedType ? lower(expectedType) : undefined;
     for (const r of list) {
-      if (et && lower(r.type) !== et) continue;
+      if (et && r.typeLower !== et) continue;
       const n = r.name;
       if (lv !== undefined ? typeof n === 'string' && lower(n) === lv : isUnknown(v) && isUnknown(n) && n.key === v.key) out.push(r);
     }
