@@ -108,3 +108,42 @@ test('property: port set operations agree with per-port sets', async () => {
     { numRuns: 300, seed: 7 },
   );
 });
+
+test('parsePortRange answers stay right when the same text is parsed again (results are cached and shared)', () => {
+  for (let round = 0; round < 3; round++) {
+    assert.equal(parsePortRange('443')?.toString(), '443');
+    assert.equal(parsePortRange(' 443 ')?.toString(), '443');
+    assert.equal(parsePortRange('80,443')?.toString(), '80, 443');
+    assert.equal(parsePortRange('http'), undefined);
+    // A union built from a cached set leaves the cached set as it was.
+    const u = parsePortRange('443')!.union(parsePortRange('444')!).union(parsePortRange('1-10')!);
+    assert.equal(u.toString(), '1-10, 443-444');
+  }
+  assert.equal(parsePortRange('443')?.toString(), '443');
+  assert.equal(parsePortRange('444')?.toString(), '444');
+});
+
+test('union and covers of normalized sets (adjacent, nested, interleaved) agree with of() and subtract(); range and single clamp like of()', () => {
+  const P = (s: string) => parsePortRanges(s.split(';'))!;
+  const pairs: [string, string][] = [
+    ['1-5', '6-9'],
+    ['1-5;20-30', '3-22'],
+    ['10-20', '1-100'],
+    ['1;3;5', '2;4;6'],
+    ['100-200', '1-2;300-400'],
+    ['*', '443'],
+  ];
+  for (const [a, b] of pairs) {
+    const want = PortSet.of([...P(a).intervals, ...P(b).intervals]);
+    assert.ok(P(a).union(P(b)).equals(want), `${a} ∪ ${b}`);
+    assert.ok(P(b).union(P(a)).equals(want), `${b} ∪ ${a}`);
+    assert.equal(P(a).covers(P(b)), P(b).subtract(P(a)).isEmpty(), `${a} ⊇ ${b}`);
+    assert.equal(P(b).covers(P(a)), P(a).subtract(P(b)).isEmpty(), `${b} ⊇ ${a}`);
+  }
+  assert.ok(PortSet.EMPTY.union(PortSet.EMPTY).isEmpty());
+  for (const [a, b] of [[5, 1], [-3, 4], [65530, 70000], [70000, 80000], [2.5, 7.9], [NaN, 3]]) {
+    assert.ok(PortSet.range(a, b).equals(PortSet.of([[a, b]])), `range(${a}, ${b})`);
+  }
+  assert.ok(PortSet.single(70000).isEmpty());
+  assert.equal(PortSet.single(443).toString(), '443');
+});

@@ -1,6 +1,7 @@
 /**
  * Port interval sets (0..65535) for NSG evaluation: `*`, `443`, `11000-11999`, lists.
- * Immutable: every operation returns a new set of sorted, disjoint, non-adjacent intervals.
+ * Immutable: every operation returns a set of sorted, disjoint, non-adjacent intervals (possibly
+ * one of its operands, or a shared set: never mutate `intervals`).
  */
 
 export const MIN_PORT = 0;
@@ -41,7 +42,15 @@ export class PortSet {
   }
 
   static single(port: number): PortSet {
-    return PortSet.of([[port, port]]);
+    return PortSet.range(port, port);
+  }
+
+  /** The ports a..b (same clamping as `of`), without the general normalization. */
+  static range(a: number, b: number): PortSet {
+    const lo = Math.floor(Math.max(MIN_PORT, Math.min(a, b)));
+    const hi = Math.floor(Math.min(MAX_PORT, Math.max(a, b)));
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) return PortSet.EMPTY;
+    return new PortSet([[lo, hi]]);
   }
 
   isEmpty(): boolean {
@@ -58,11 +67,27 @@ export class PortSet {
   }
 
   has(port: number): boolean {
-    return this.intervals.some(([a, b]) => port >= a && port <= b);
+    for (const [a, b] of this.intervals) if (port >= a && port <= b) return true;
+    return false;
   }
 
   union(other: PortSet): PortSet {
-    return PortSet.of([...this.intervals, ...other.intervals]);
+    // Both sides are normalized: one merge pass (a set is immutable, so either side may be returned).
+    if (other.intervals.length === 0) return this;
+    if (this.intervals.length === 0) return other;
+    const A = this.intervals;
+    const B = other.intervals;
+    const out: [number, number][] = [];
+    let i = 0;
+    let j = 0;
+    while (i < A.length || j < B.length) {
+      const next = j >= B.length || (i < A.length && A[i][0] <= B[j][0]) ? A[i++] : B[j++];
+      const last = out.length > 0 ? out[out.length - 1] : undefined;
+      if (last && next[0] <= last[1] + 1) {
+        if (next[1] > last[1]) last[1] = next[1];
+      } else out.push([next[0], next[1]]);
+    }
+    return new PortSet(out);
   }
 
   intersect(other: PortSet): PortSet {
@@ -98,7 +123,14 @@ export class PortSet {
 
   /** True when every port of `other` is in this set. */
   covers(other: PortSet): boolean {
-    return other.subtract(this).isEmpty();
+    // This set's intervals are disjoint and non-adjacent: each interval of `other` must lie in one of them.
+    const A = this.intervals;
+    let i = 0;
+    for (const [lo, hi] of other.intervals) {
+      while (i < A.length && A[i][1] < lo) i++;
+      if (i === A.length || A[i][0] > lo || A[i][1] < hi) return false;
+    }
+    return true;
   }
 
   overlaps(other: PortSet): boolean {
@@ -132,6 +164,19 @@ export class PortSet {
  * Returns undefined for text that is not a port range.
  */
 export function parsePortRange(text: string): PortSet | undefined {
+  // Templates repeat the same few range strings: the (immutable) results are kept in a small cache.
+  const hit = parsed.get(text);
+  if (hit !== undefined || parsed.has(text)) return hit;
+  const set = parseUncached(text);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(text, set);
+  return set;
+}
+
+const PARSED_MAX = 512;
+const parsed = new Map<string, PortSet | undefined>();
+
+function parseUncached(text: string): PortSet | undefined {
   const s = text.trim();
   if (s === '*' || s.toLowerCase() === 'any') return PortSet.ALL;
   if (s.includes(',')) {
@@ -149,7 +194,7 @@ export function parsePortRange(text: string): PortSet | undefined {
   const a = Number(m[1]);
   const b = m[2] !== undefined ? Number(m[2]) : a;
   if (a > MAX_PORT || b > MAX_PORT || a > b) return undefined;
-  return PortSet.of([[a, b]]);
+  return PortSet.range(a, b);
 }
 
 /** Parses a list of range strings (`...PortRanges`); undefined when any entry is not a range. */
