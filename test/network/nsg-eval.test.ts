@@ -574,3 +574,39 @@ test('opaque rules (the whole list unknown) make every port unknown', () => {
   assert.equal(v.status, 'unknown');
   assert.match(v.unknown[0].reason, /security rules are not known/);
 });
+
+test('evaluateRows prepares each rule once: every row still gets the verdict it gets alone (per-class and per-protocol answers do not leak between rows)', () => {
+  // Rules whose answer differs by destination tag (Sql vs Storage vs the APIM subnet), by protocol
+  // (a Udp deny) and by direction, so a coverage remembered for one row would be wrong for another.
+  const sets: NsgRuleView[][] = [
+    [
+      rule({ name: 'DenySql', priority: 100, access: 'Deny', src: 'VirtualNetwork', dst: 'Sql', dp: '*' }),
+      rule({ name: 'DenyUdpVnet', priority: 110, dir: 'Inbound', access: 'Deny', proto: 'Udp', src: '*', dst: 'VirtualNetwork', dp: '*' }),
+      rule({ name: 'AllowStorageWE', priority: 120, src: 'VirtualNetwork', dst: 'Storage.WestEurope', dp: '*' }),
+      rule({ name: 'DenyInternetIn', priority: 130, dir: 'Inbound', access: 'Deny', src: 'Internet', dst: '*', dp: '443' }),
+      DENY_ALL_OUT(4000),
+    ],
+    [
+      rule({ name: 'AllowSubnetAll', priority: 100, dir: 'Inbound', proto: '*', src: '10.0.1.0/24', dst: '10.0.1.0/24', dp: '*' }),
+      rule({ name: 'DenyMonitor', priority: 200, access: 'Deny', src: '*', dst: 'AzureMonitor', dps: ['1886', '443'] }),
+      rule({ name: 'AllowUnknownDst', priority: 300, src: '*', dst: unknown("parameters('dst')", 'a parameter'), dp: '443' }),
+      DENY_ALL_IN(4000),
+    ],
+  ];
+  for (const rules of sets) {
+    for (const table of [STV1_ROWS, STV2_ROWS]) {
+      const together = evaluateRows(rules, table, env);
+      const alone = table.flatMap((r) => r.directions.map((d) => evaluateRow(rules, r, d, env)));
+      assert.deepEqual(together.map(summary), alone.map(summary));
+      // The sets do tell the rows apart: some satisfied, some not.
+      assert.ok(together.some((v) => v.status === 'satisfied') && together.some((v) => v.status !== 'satisfied'));
+    }
+  }
+  // The same rule objects evaluated again (a new call) give the same answers.
+  assert.deepEqual(evaluateRows(sets[0], STV1_ROWS, env).map(summary), evaluateRows(sets[0], STV1_ROWS, env).map(summary));
+  const sqlRow = evaluateRow(sets[0], S1(4), 'Outbound', env);
+  assert.equal(summary(sqlRow), 'blocked 1433 by DenySql');
+  assert.equal(evaluateRow(sets[0], S1(10), 'Outbound', env).status, 'satisfied', 'Storage.WestEurope covers Storage in the APIM region');
+  const north = { ...env, region: 'northeurope' };
+  assert.equal(summary(evaluateRows(sets[0], [S1(10)], north)[0]), 'blocked 445 by Deny_All_Outbound', 'another environment, another answer');
+});

@@ -91,14 +91,19 @@ function asgList(props: ValueObject, key: string): Value[] {
   return [];
 }
 
-function ruleFromProps(
-  base: Pick<NsgRuleView, 'kind' | 'nsg' | 'resource' | 'origin' | 'literal' | 'via'> & { nameValue: Value },
-  props: ValueObject,
-  template: Template | undefined,
-): NsgRuleView {
-  const po = (k: string) => (template ? safe(() => template.propertyOrigin(props, k)) : undefined);
+type RuleBase = Pick<NsgRuleView, 'kind' | 'nsg' | 'resource' | 'origin' | 'literal' | 'via'> & { nameValue: Value };
+
+function ruleFromProps(base: RuleBase, props: ValueObject, template: Template | undefined): NsgRuleView {
+  // One literal with every field, not `{ ...base, ... }`: objects made by spreading and then
+  // extending get a new hidden class each time, which made this the slowest step of the collection.
   return {
-    ...base,
+    kind: base.kind,
+    nsg: base.nsg,
+    resource: base.resource,
+    nameValue: base.nameValue,
+    origin: base.origin,
+    literal: base.literal,
+    via: base.via,
     name: str(base.nameValue),
     priority: props.priority ?? null,
     direction: props.direction ?? null,
@@ -112,9 +117,18 @@ function ruleFromProps(
     destinationPorts: listProp(props, 'destinationPortRange', 'destinationPortRanges'),
     isDefault: false,
     properties: props,
-    accessOrigin: po('access'),
-    priorityOrigin: po('priority'),
+    accessOrigin: propertyOriginOf(template, props, 'access'),
+    priorityOrigin: propertyOriginOf(template, props, 'priority'),
   };
+}
+
+function propertyOriginOf(template: Template | undefined, props: ValueObject, key: string): Origin | undefined {
+  if (!template) return undefined;
+  try {
+    return template.propertyOrigin(props, key);
+  } catch {
+    return undefined;
+  }
 }
 
 function safe<T>(f: () => T): T | undefined {
@@ -201,13 +215,13 @@ export function collectNsgRules(template: Template, nsg: Resource): NsgRuleColle
         if (isObject(item)) {
           const nameValue: Value = item.name ?? `securityRules[${i}]`;
           const p = item.properties;
-          const base = {
-            kind: 'inline' as const,
+          const base: RuleBase = {
+            kind: 'inline',
             nsg,
             nameValue,
-            ...(origin ? { origin } : {}),
+            origin,
             literal: origin?.literal ?? false,
-            ...(origin && !origin.literal && origin.via ? { via: origin.via } : !origin ? { via: 'built by an expression' } : {}),
+            via: !origin ? 'built by an expression' : !origin.literal && origin.via ? origin.via : undefined,
           };
           if (isObject(p)) rules.push(ruleFromProps(base, p, template));
           else rules.push(opaqueRule(nsg, nameValue, isUnknown(p) ? `the properties of rule '${str(nameValue)}' are not known (${p.reason})` : `rule '${str(nameValue)}' has no properties`, origin));
@@ -234,7 +248,7 @@ export function collectNsgRules(template: Template, nsg: Resource): NsgRuleColle
       ...(child.copyIndex !== undefined || child.copyCountUnknown ? { via: 'built by a resource copy loop' } : {}),
     };
     const p = safe(() => child.properties());
-    const base = { kind: 'child' as const, nsg, resource: child, nameValue, origin, literal: origin.literal, ...(origin.via ? { via: origin.via } : {}) };
+    const base: RuleBase = { kind: 'child', nsg, resource: child, nameValue, origin, literal: origin.literal, via: origin.via };
     const view = isObject(p) ? ruleFromProps(base, p, template) : opaqueRule(nsg, nameValue, `the properties of rule '${str(nameValue)}' are not known`, origin, 'child');
     if (cond !== true && cond !== undefined) view.condition = cond;
     rules.push(view);
@@ -301,13 +315,12 @@ export interface TriReason {
 const T: TriReason = { value: true };
 const F: TriReason = { value: false };
 
-function and(...xs: TriReason[]): TriReason {
-  let u: TriReason | undefined;
-  for (const x of xs) {
-    if (x.value === false) return F;
-    if (x.value === undefined && !u) u = x;
-  }
-  return u ?? T;
+/** Three-valued "and": false when either is, else the first unknown, else true. */
+function and(a: TriReason, b: TriReason): TriReason {
+  if (a.value === false || b.value === false) return F;
+  if (a.value === undefined) return a;
+  if (b.value === undefined) return b;
+  return T;
 }
 
 /** "rule 'x'" / "default rule 'DenyAllOutBound'" with priority. */
@@ -328,27 +341,49 @@ function numberOf(v: Value): number | undefined {
 }
 
 type Access = 'Allow' | 'Deny';
+type TrafficProtocol = RequirementRow['protocol'];
 
-/** The rule, precompiled against one traffic class. */
-interface Compiled {
+/**
+ * What a rule's evaluation needs that does not depend on the requirement row, computed once per
+ * evaluateRows call. The parts that do (protocol match, address coverage of the row's traffic
+ * class) are filled in on first use: within one call the address environment is fixed, so they
+ * only depend on the protocol and on the class target.
+ */
+interface PreparedRule {
   rule: NsgRuleView;
+  /** Position among the evaluated rules (custom rules, then the defaults): orders equal priorities. */
   index: number;
+  inbound: TriReason;
+  outbound: TriReason;
+  condition: TriReason;
   priority: number | undefined;
   priorityUnknown?: TriReason;
   access: Access | undefined;
   accessUnknown?: TriReason;
-  /** Everything but the destination port. */
-  base: TriReason;
+  /** Source ports of the rule; undefined when unknown (reason in sourcePortsUnknown). */
+  sourcePorts: PortSet | undefined;
+  sourcePortsUnknown?: TriReason;
   /** Destination ports of the rule; undefined when unknown (reason in portsUnknown). */
   ports: PortSet | undefined;
   portsUnknown?: TriReason;
+  protocols: Partial<Record<TrafficProtocol, TriReason>>;
+  /** Address coverage by class target (coverKey) of the rule's destination / source prefixes. */
+  destinationCover: Map<string, TriReason>;
+  sourceCover: Map<string, TriReason>;
+}
+
+/** The rule against one row's traffic class. */
+interface Compiled {
+  prep: PreparedRule;
+  /** Everything but the destination port. */
+  base: TriReason;
   /** For the client row: applies except for the source address. */
   baseNoSource: TriReason;
 }
 
 function directionOf(rule: NsgRuleView, dir: Direction): TriReason {
   const d = rule.direction;
-  if (typeof d === 'string') return { value: d.trim().toLowerCase() === dir.toLowerCase() };
+  if (typeof d === 'string') return d.trim().toLowerCase() === dir.toLowerCase() ? T : F;
   if (isUnknown(d)) {
     if (d.candidates && d.candidates.length > 0 && d.candidates.every((c) => typeof c === 'string')) {
       const hits = d.candidates.map((c) => (c as string).toLowerCase() === dir.toLowerCase());
@@ -360,16 +395,17 @@ function directionOf(rule: NsgRuleView, dir: Direction): TriReason {
   return F;
 }
 
-function protocolOf(rule: NsgRuleView, proto: 'Tcp' | 'Udp' | '*'): TriReason {
+function protocolHit(text: string, proto: TrafficProtocol): boolean {
+  const n = normalizeProtocol(text);
+  return !!n && protocolMatches(n, proto);
+}
+
+function protocolOf(rule: NsgRuleView, proto: TrafficProtocol): TriReason {
   const p = rule.protocol;
-  const one = (s: string): boolean => {
-    const n = normalizeProtocol(s);
-    return !!n && protocolMatches(n, proto);
-  };
-  if (typeof p === 'string') return { value: one(p) };
+  if (typeof p === 'string') return protocolHit(p, proto) ? T : F;
   if (isUnknown(p)) {
     if (p.candidates && p.candidates.length > 0 && p.candidates.every((c) => typeof c === 'string')) {
-      const hits = p.candidates.map((c) => one(c as string));
+      const hits = p.candidates.map((c) => protocolHit(c as string, proto));
       if (hits.every((h) => h)) return T;
       if (hits.every((h) => !h)) return F;
     }
@@ -425,43 +461,86 @@ function accessOf(rule: NsgRuleView): { access?: Access; unknown?: TriReason; in
   return { invalid: true };
 }
 
-function compile(rule: NsgRuleView, index: number, cls: TrafficClass, protocol: 'Tcp' | 'Udp' | '*', srcPorts: PortSet, env: AddressEnv): Compiled | undefined {
-  const dir = directionOf(rule, cls.direction);
-  if (dir.value === false) return undefined;
+function conditionOf(rule: NsgRuleView): TriReason {
+  const c = rule.condition;
+  if (c === undefined || c === true) return T;
+  if (c === false) return F;
+  return { value: undefined, reason: `the condition of rule '${rule.name}' is not known (${isUnknown(c) ? c.reason : str(c)})` };
+}
+
+/** The row-independent part of a rule; undefined when the rule never applies (an access that is no access). */
+function prepare(rule: NsgRuleView, index: number): PreparedRule | undefined {
   const acc = accessOf(rule);
   if (acc.invalid) return undefined;
-  const proto = protocolOf(rule, protocol);
-  if (proto.value === false) return undefined;
   const sp = portsOf(rule, rule.sourcePorts, 'source port range');
-  const spCover: TriReason = sp.unknown ?? { value: sp.set!.covers(srcPorts) };
-  const dst = addressesCover(rule, rule.destinationPrefixes, rule.destinationAsgs, cls.destination, env, 'destination address prefix');
-  const src = addressesCover(rule, rule.sourcePrefixes, rule.sourceAsgs, cls.source, env, 'source address prefix');
-  const cond: TriReason =
-    rule.condition === undefined || rule.condition === true
-      ? T
-      : rule.condition === false
-        ? F
-        : { value: undefined, reason: `the condition of rule '${rule.name}' is not known (${isUnknown(rule.condition) ? rule.condition.reason : str(rule.condition)})` };
   const dp = portsOf(rule, rule.destinationPorts, 'destination port range');
   const prio = numberOf(rule.priority);
   return {
     rule,
     index,
+    inbound: directionOf(rule, 'Inbound'),
+    outbound: directionOf(rule, 'Outbound'),
+    condition: conditionOf(rule),
     priority: prio,
-    ...(prio === undefined
-      ? { priorityUnknown: isUnknown(rule.priority) ? unknownOf(rule, 'priority', rule.priority) : { value: undefined, reason: `priority of rule '${rule.name}' is not a number` } }
-      : {}),
+    priorityUnknown:
+      prio !== undefined
+        ? undefined
+        : isUnknown(rule.priority)
+          ? unknownOf(rule, 'priority', rule.priority)
+          : { value: undefined, reason: `priority of rule '${rule.name}' is not a number` },
     access: acc.access,
-    ...(acc.unknown ? { accessUnknown: acc.unknown } : {}),
-    base: and(dir, cond, proto, spCover, dst, src),
-    baseNoSource: and(dir, cond, proto, spCover, dst),
+    accessUnknown: acc.unknown,
+    sourcePorts: sp.set,
+    sourcePortsUnknown: sp.unknown,
     ports: dp.set,
-    ...(dp.unknown ? { portsUnknown: dp.unknown } : {}),
+    portsUnknown: dp.unknown,
+    protocols: {},
+    destinationCover: new Map(),
+    sourceCover: new Map(),
   };
 }
 
+/** Memo key of a class target: its tag, or a key no tag can be for the APIM subnet. */
+function coverKey(target: AddressTarget): string {
+  return target.kind === 'tag' ? target.tag : '\u0000apimSubnet';
+}
+
+function destinationCovers(p: PreparedRule, target: AddressTarget, env: AddressEnv): TriReason {
+  const key = coverKey(target);
+  let c = p.destinationCover.get(key);
+  if (c === undefined) {
+    c = addressesCover(p.rule, p.rule.destinationPrefixes, p.rule.destinationAsgs, target, env, 'destination address prefix');
+    p.destinationCover.set(key, c);
+  }
+  return c;
+}
+
+function sourceCovers(p: PreparedRule, target: AddressTarget, env: AddressEnv): TriReason {
+  const key = coverKey(target);
+  let c = p.sourceCover.get(key);
+  if (c === undefined) {
+    c = addressesCover(p.rule, p.rule.sourcePrefixes, p.rule.sourceAsgs, target, env, 'source address prefix');
+    p.sourceCover.set(key, c);
+  }
+  return c;
+}
+
+/** The rule against one row's traffic class; undefined when it cannot apply to it. */
+function compile(p: PreparedRule, cls: TrafficClass, protocol: TrafficProtocol, srcPorts: PortSet, env: AddressEnv): Compiled | undefined {
+  const dir = cls.direction === 'Inbound' ? p.inbound : p.outbound;
+  if (dir.value === false) return undefined;
+  const proto = (p.protocols[protocol] ??= protocolOf(p.rule, protocol));
+  if (proto.value === false) return undefined;
+  const spCover: TriReason = p.sourcePorts ? (p.sourcePorts.covers(srcPorts) ? T : F) : p.sourcePortsUnknown!;
+  const dst = destinationCovers(p, cls.destination, env);
+  const src = sourceCovers(p, cls.source, env);
+  const baseNoSource = and(and(and(and(dir, p.condition), proto), spCover), dst);
+  return { prep: p, base: and(baseNoSource, src), baseNoSource };
+}
+
 function appliesAt(c: Compiled, port: number, noSource = false): TriReason {
-  const portMatch: TriReason = c.ports ? { value: c.ports.has(port) } : c.portsUnknown!;
+  const ports = c.prep.ports;
+  const portMatch: TriReason = ports ? (ports.has(port) ? T : F) : c.prep.portsUnknown!;
   return and(noSource ? c.baseNoSource : c.base, portMatch);
 }
 
@@ -507,34 +586,43 @@ type SegResult =
   | { kind: 'unknown'; reason: string; rule?: NsgRuleView; silent: boolean };
 
 function ruleOrder(a: Compiled, b: Compiled): number {
-  return (a.priority ?? 0) - (b.priority ?? 0) || a.index - b.index;
+  return (a.prep.priority ?? 0) - (b.prep.priority ?? 0) || a.prep.index - b.prep.index;
+}
+
+const ALLOW_ONLY: readonly Access[] = ['Allow'];
+const DENY_ONLY: readonly Access[] = ['Deny'];
+const EITHER: readonly Access[] = ['Allow', 'Deny'];
+
+/** The accesses a rule may have. */
+function accessesOf(p: PreparedRule): readonly Access[] {
+  return p.access === 'Allow' ? ALLOW_ONLY : p.access === 'Deny' ? DENY_ONLY : EITHER;
 }
 
 /** The first-match decision for one port over the ordered rules (plus unknown-priority rules). */
 function decide(ordered: Compiled[], floating: Compiled[], port: number): SegResult {
-  const uncertain: { rule: NsgRuleView; reason: TriReason; accesses: Access[] }[] = [];
+  const uncertain: { rule: NsgRuleView; reason: TriReason; accesses: readonly Access[] }[] = [];
   let decided: { access: Access; rule: NsgRuleView } | undefined;
   let hardUnknown: { rule: NsgRuleView; reason: TriReason } | undefined;
   for (const c of ordered) {
     const app = appliesAt(c, port);
     if (app.value === false) continue;
-    const accesses: Access[] = c.access ? [c.access] : ['Allow', 'Deny'];
-    if (app.value === true && c.access) {
-      decided = { access: c.access, rule: c.rule };
+    const p = c.prep;
+    if (app.value === true && p.access) {
+      decided = { access: p.access, rule: p.rule };
       break;
     }
-    const reason = app.value === undefined ? app : c.accessUnknown!;
-    uncertain.push({ rule: c.rule, reason, accesses });
+    const reason = app.value === undefined ? app : p.accessUnknown!;
+    uncertain.push({ rule: p.rule, reason, accesses: accessesOf(p) });
     if (app.value === true) {
       // Applies for sure, access unknown: nothing after it matters.
-      hardUnknown = { rule: c.rule, reason };
+      hardUnknown = { rule: p.rule, reason };
       break;
     }
   }
   for (const c of floating) {
     const app = appliesAt(c, port);
     if (app.value === false) continue;
-    uncertain.push({ rule: c.rule, reason: c.priorityUnknown!, accesses: c.access ? [c.access] : ['Allow', 'Deny'] });
+    uncertain.push({ rule: c.prep.rule, reason: c.prep.priorityUnknown!, accesses: accessesOf(c.prep) });
   }
   if (hardUnknown || !decided) {
     const u = hardUnknown ?? uncertain[0];
@@ -550,17 +638,17 @@ function decide(ordered: Compiled[], floating: Compiled[], port: number): SegRes
 function narrowerReach(ordered: Compiled[], port: number, env: AddressEnv): { reached?: { rule: NsgRuleView; source: Value }; maybe?: { rule: NsgRuleView; reason: string; silent: boolean } } {
   let maybe: { rule: NsgRuleView; reason: string; silent: boolean } | undefined;
   for (let i = 0; i < ordered.length; i++) {
-    const c = ordered[i];
+    const c = ordered[i].prep;
     if (c.rule.isDefault || c.access !== 'Allow' || c.priority === undefined) continue;
-    const app = appliesAt(c, port, true);
+    const app = appliesAt(ordered[i], port, true);
     if (app.value === false) continue;
     for (const src of c.rule.sourcePrefixes) {
       // Is there an earlier deny that covers this source for this port?
       let blocked: TriReason = F;
       for (let j = 0; j < i; j++) {
-        const d = ordered[j];
+        const d = ordered[j].prep;
         if (d.access === 'Allow') continue;
-        const dApp = appliesAt(d, port, true);
+        const dApp = appliesAt(ordered[j], port, true);
         if (dApp.value === false) continue;
         let cov: TriReason = F;
         for (const dp of d.rule.sourcePrefixes) {
@@ -572,7 +660,7 @@ function narrowerReach(ordered: Compiled[], port: number, env: AddressEnv): { re
           if (cc.value === undefined && cov.value === false) cov = { value: undefined, reason: cc.reason ?? 'not known', ...(cc.silent ? { silent: true } : {}) };
         }
         const dAcc: TriReason = d.access === 'Deny' ? T : d.accessUnknown ?? F;
-        const b = and(dApp, cov, dAcc);
+        const b = and(and(dApp, cov), dAcc);
         if (b.value === true) {
           blocked = T;
           break;
@@ -591,26 +679,52 @@ function narrowerReach(ordered: Compiled[], port: number, env: AddressEnv): { re
 
 /** Elementary port segments of `ports` on which every rule behaves the same. */
 function segments(ports: PortSet, compiled: Compiled[]): [number, number][] {
-  const cuts = new Set<number>();
-  for (const [a, b] of ports.intervals) {
-    cuts.add(a);
-    cuts.add(b + 1);
-  }
+  const cuts: number[] = [];
+  for (const [a, b] of ports.intervals) cuts.push(a, b + 1);
   for (const c of compiled) {
-    if (!c.ports) continue;
-    for (const [a, b] of c.ports.intervals) {
-      cuts.add(a);
-      cuts.add(b + 1);
-    }
+    const rulePorts = c.prep.ports;
+    if (rulePorts) for (const [a, b] of rulePorts.intervals) cuts.push(a, b + 1);
   }
-  const sorted = [...cuts].sort((x, y) => x - y);
+  cuts.sort((x, y) => x - y);
   const out: [number, number][] = [];
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const a = sorted[i];
-    const b = sorted[i + 1] - 1;
-    if (ports.has(a)) out.push([a, b]);
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const a = cuts[i];
+    if (a === cuts[i + 1]) continue; // a repeated cut
+    if (ports.has(a)) out.push([a, cuts[i + 1] - 1]);
   }
   return out;
+}
+
+/**
+ * An NSG's rules prepared for evaluation against one address environment (one evaluateRows
+ * call): the custom rules are prepared once; Azure's defaults are appended per direction
+ * unless the rules already include them.
+ */
+interface PreparedRules {
+  rules: NsgRuleView[];
+  env: AddressEnv;
+  /** The prepared custom rules by position; undefined for a rule that never applies or cannot be evaluated. */
+  custom: (PreparedRule | undefined)[];
+  /** Per direction: the rules that may apply in it (custom rules, then defaults). */
+  byDirection: Partial<Record<Direction, PreparedRule[]>>;
+}
+
+function prepareRules(rules: NsgRuleView[], env: AddressEnv): PreparedRules {
+  return { rules, env, custom: rules.map((r, i) => safe(() => prepare(r, i))), byDirection: {} };
+}
+
+function rulesOfDirection(prepared: PreparedRules, direction: Direction): PreparedRule[] {
+  let list = prepared.byDirection[direction];
+  if (list) return list;
+  list = [];
+  const n = prepared.rules.length;
+  const defaults = prepared.rules.some((r) => r.isDefault) ? [] : DEFAULTS[direction];
+  for (let i = 0; i < n + defaults.length; i++) {
+    const p = i < n ? prepared.custom[i] : safe(() => prepare(defaults[i - n], i));
+    if (p && (direction === 'Inbound' ? p.inbound : p.outbound).value !== false) list.push(p);
+  }
+  prepared.byDirection[direction] = list;
+  return list;
 }
 
 /**
@@ -619,17 +733,26 @@ function segments(ports: PortSet, compiled: Compiled[]): [number, number][] {
  * allowed, blocked (by which rule), or unknown (which value decides).
  */
 export function evaluateRow(rules: NsgRuleView[], row: RequirementRow, direction: Direction, env: AddressEnv): RowVerdict {
+  return evaluatePrepared(prepareRules(rules, env), row, direction);
+}
+
+function evaluatePrepared(prepared: PreparedRules, row: RequirementRow, direction: Direction): RowVerdict {
+  const env = prepared.env;
   const cls = row.classes.find((c) => c.direction === direction) ?? { direction, source: row.source, destination: row.destination };
-  const ports = PortSet.of([]).union(rowPorts(row.destinationPorts));
+  const ports = rowPorts(row.destinationPorts);
   const srcPorts = rowPorts(row.sourcePorts);
-  const all = rules.some((r) => r.isDefault) ? rules : [...rules, ...defaultRules(direction)];
   const compiled: Compiled[] = [];
-  all.forEach((r, i) => {
-    const c = safe(() => compile(r, i, cls, row.protocol, srcPorts, env));
+  for (const p of rulesOfDirection(prepared, direction)) {
+    let c: Compiled | undefined;
+    try {
+      c = compile(p, cls, row.protocol, srcPorts, env);
+    } catch {
+      c = undefined;
+    }
     if (c) compiled.push(c);
-  });
-  const ordered = compiled.filter((c) => c.priority !== undefined).sort(ruleOrder);
-  const floating = compiled.filter((c) => c.priority === undefined);
+  }
+  const ordered = compiled.filter((c) => c.prep.priority !== undefined).sort(ruleOrder);
+  const floating = compiled.filter((c) => c.prep.priority === undefined);
 
   const results: { seg: [number, number]; res: SegResult }[] = [];
   for (const seg of segments(ports, compiled)) {
@@ -656,7 +779,7 @@ function summarize(row: RequirementRow, direction: Direction, ports: PortSet, re
   const unknown = new Map<string, UnknownGroup>();
   let allowed = PortSet.EMPTY;
   for (const { seg, res } of results) {
-    const set = PortSet.of([seg]);
+    const set = PortSet.range(seg[0], seg[1]);
     if (res.kind === 'allowed') {
       allowed = allowed.union(set);
       const g = allowedBy.find((x) => x.rule === res.rule && x.viaSource === res.viaSource);
@@ -672,8 +795,10 @@ function summarize(row: RequirementRow, direction: Direction, ports: PortSet, re
       else unknown.set(res.reason, { reason: res.reason, ...(res.rule ? { rule: res.rule } : {}), ports: set, portsText: '', silent: res.silent });
     }
   }
-  const blockedList = [...blocked.values()].map((g) => ({ ...g, portsText: g.ports.toString() }));
-  const unknownList = [...unknown.values()].map((g) => ({ ...g, portsText: g.ports.toString() }));
+  const blockedList = [...blocked.values()];
+  for (const g of blockedList) g.portsText = g.ports.toString();
+  const unknownList = [...unknown.values()];
+  for (const g of unknownList) g.portsText = g.ports.toString();
   return {
     row,
     direction,
@@ -686,10 +811,11 @@ function summarize(row: RequirementRow, direction: Direction, ports: PortSet, re
   };
 }
 
-/** Evaluates every direction of every row. */
+/** Evaluates every direction of every row (the rules are prepared once for all of them). */
 export function evaluateRows(rules: NsgRuleView[], rows: readonly RequirementRow[], env: AddressEnv): RowVerdict[] {
+  const prepared = prepareRules(rules, env);
   const out: RowVerdict[] = [];
-  for (const row of rows) for (const d of row.directions) out.push(evaluateRow(rules, row, d, env));
+  for (const row of rows) for (const d of row.directions) out.push(evaluatePrepared(prepared, row, d));
   return out;
 }
 
