@@ -585,8 +585,8 @@ type SegResult =
   | { kind: 'blocked'; rule: NsgRuleView }
   | { kind: 'unknown'; reason: string; rule?: NsgRuleView; silent: boolean };
 
-function ruleOrder(a: Compiled, b: Compiled): number {
-  return (a.prep.priority ?? 0) - (b.prep.priority ?? 0) || a.prep.index - b.prep.index;
+function ruleOrder(a: PreparedRule, b: PreparedRule): number {
+  return (a.priority ?? 0) - (b.priority ?? 0) || a.index - b.index;
 }
 
 const ALLOW_ONLY: readonly Access[] = ['Allow'];
@@ -678,12 +678,23 @@ function narrowerReach(ordered: Compiled[], port: number, env: AddressEnv): { re
 }
 
 /** Elementary port segments of `ports` on which every rule behaves the same. */
-function segments(ports: PortSet, compiled: Compiled[]): [number, number][] {
+function segments(ports: PortSet, ordered: Compiled[], floating: Compiled[]): [number, number][] {
+  const iv = ports.intervals;
+  if (iv.length === 0) return [];
+  // Only the cuts strictly inside the span of `ports` split it (its own bounds are cuts already).
+  const lo = iv[0][0];
+  const hi = iv[iv.length - 1][1];
   const cuts: number[] = [];
-  for (const [a, b] of ports.intervals) cuts.push(a, b + 1);
-  for (const c of compiled) {
-    const rulePorts = c.prep.ports;
-    if (rulePorts) for (const [a, b] of rulePorts.intervals) cuts.push(a, b + 1);
+  for (const [a, b] of iv) cuts.push(a, b + 1);
+  for (const list of [ordered, floating]) {
+    for (const c of list) {
+      const rulePorts = c.prep.ports;
+      if (!rulePorts) continue;
+      for (const [a, b] of rulePorts.intervals) {
+        if (a > lo && a <= hi) cuts.push(a);
+        if (b + 1 > lo && b + 1 <= hi) cuts.push(b + 1);
+      }
+    }
   }
   cuts.sort((x, y) => x - y);
   const out: [number, number][] = [];
@@ -705,7 +716,7 @@ interface PreparedRules {
   env: AddressEnv;
   /** The prepared custom rules by position; undefined for a rule that never applies or cannot be evaluated. */
   custom: (PreparedRule | undefined)[];
-  /** Per direction: the rules that may apply in it (custom rules, then defaults). */
+  /** Per direction: the rules that may apply in it (custom rules, then defaults), in priority order (ruleOrder). */
   byDirection: Partial<Record<Direction, PreparedRule[]>>;
 }
 
@@ -723,6 +734,8 @@ function rulesOfDirection(prepared: PreparedRules, direction: Direction): Prepar
     const p = i < n ? prepared.custom[i] : safe(() => prepare(defaults[i - n], i));
     if (p && (direction === 'Inbound' ? p.inbound : p.outbound).value !== false) list.push(p);
   }
+  // Rules of unknown priority sort as 0 here; the row evaluation keeps them apart, in index order.
+  list.sort(ruleOrder);
   prepared.byDirection[direction] = list;
   return list;
 }
@@ -741,7 +754,9 @@ function evaluatePrepared(prepared: PreparedRules, row: RequirementRow, directio
   const cls = row.classes.find((c) => c.direction === direction) ?? { direction, source: row.source, destination: row.destination };
   const ports = rowPorts(row.destinationPorts);
   const srcPorts = rowPorts(row.sourcePorts);
-  const compiled: Compiled[] = [];
+  // The rules in priority order, and those of unknown priority (in index order).
+  const ordered: Compiled[] = [];
+  const floating: Compiled[] = [];
   for (const p of rulesOfDirection(prepared, direction)) {
     let c: Compiled | undefined;
     try {
@@ -749,13 +764,11 @@ function evaluatePrepared(prepared: PreparedRules, row: RequirementRow, directio
     } catch {
       c = undefined;
     }
-    if (c) compiled.push(c);
+    if (c) (p.priority === undefined ? floating : ordered).push(c);
   }
-  const ordered = compiled.filter((c) => c.prep.priority !== undefined).sort(ruleOrder);
-  const floating = compiled.filter((c) => c.prep.priority === undefined);
 
   const results: { seg: [number, number]; res: SegResult }[] = [];
-  for (const seg of segments(ports, compiled)) {
+  for (const seg of segments(ports, ordered, floating)) {
     let res = decide(ordered, floating, seg[0]);
     if (row.clientRow && res.kind !== 'allowed') {
       const n = narrowerReach(ordered, seg[0], env);
