@@ -41,6 +41,21 @@ test('tag parsing: regional and dotted non-regional tags', () => {
   assert.equal(parseTag('*'), undefined);
 });
 
+test('tag parsing and all-address prefixes give the same answers when asked again (parsed tags are cached)', () => {
+  for (let round = 0; round < 3; round++) {
+    assert.deepEqual(parseTag('Sql'), { base: 'sql' });
+    assert.deepEqual(parseTag(' Sql.West Europe '), { base: 'sql', region: 'westeurope' });
+    assert.deepEqual(parseTag('sql.northeurope'), { base: 'sql', region: 'northeurope' });
+    assert.equal(parseTag('Any'), undefined);
+    assert.equal(parseTag('10.0.0.0/8'), undefined);
+    assert.equal(prefixCovers('Sql.WestEurope', tag('Sql'), env).value, true);
+    assert.equal(prefixCovers('Sql.NorthEurope', tag('Sql'), env).value, false);
+  }
+  for (const [text, all] of [['*', true], [' * ', true], ['Any', true], ['ANY', true], [' any ', true], ['0.0.0.0/0', true], ['Internet', false], ['Anyx', false], ['0.0.0.0/1', false]] as const) {
+    assert.equal(prefixCovers(text, tag('VirtualNetwork'), env).value === true, all || false, text);
+  }
+});
+
 // Every coverage relation of requirements.md, with its negative.
 const coverageTable: [Value, AddressTarget, boolean | undefined, string][] = [
   // *, Any, 0.0.0.0/0 cover everything

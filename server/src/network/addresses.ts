@@ -132,11 +132,12 @@ export const KNOWN_SERVICE_TAGS = [
   'MicrosoftContainerRegistry',
 ] as const;
 
+/** A parsed service tag (shared: parseTag caches them). */
 export interface TagRef {
   /** Lower-cased tag without region, e.g. "sql", "azurefrontdoor.backend". */
-  base: string;
+  readonly base: string;
   /** Normalized region (lower case, no spaces) for regional tags like "Sql.WestEurope". */
-  region?: string;
+  readonly region?: string;
 }
 
 /** Normalizes a region name: "West Europe" = "westeurope". */
@@ -148,6 +149,19 @@ const TAG_RE = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9][A-Za-z0-9 ]*)?$/;
 
 /** Parses a service tag; undefined for `*`, CIDRs, IPv6 and other text. */
 export function parseTag(text: string): TagRef | undefined {
+  // Rules and requirement rows name the same few tags over and over: the answers are cached.
+  const hit = parsedTags.get(text);
+  if (hit !== undefined || parsedTags.has(text)) return hit;
+  const tag = parseTagUncached(text);
+  if (parsedTags.size >= PARSED_TAGS_MAX) parsedTags.clear();
+  parsedTags.set(text, tag);
+  return tag;
+}
+
+const PARSED_TAGS_MAX = 512;
+const parsedTags = new Map<string, TagRef | undefined>();
+
+function parseTagUncached(text: string): TagRef | undefined {
   const s = text.trim();
   if (!TAG_RE.test(s) || s.toLowerCase() === 'any') return undefined;
   const lower = s.toLowerCase();
@@ -158,8 +172,8 @@ export function parseTag(text: string): TagRef | undefined {
 }
 
 export function isAllAddresses(text: string): boolean {
-  const s = text.trim().toLowerCase();
-  return s === '*' || s === 'any' || s === '0.0.0.0/0';
+  const s = text.trim();
+  return s === '*' || s === '0.0.0.0/0' || (s.length === 3 && s.toLowerCase() === 'any');
 }
 
 /** Does tag `outerBase` (no region) cover the address set of tag `innerBase`? */
