@@ -41,7 +41,7 @@ test('tag parsing: regional and dotted non-regional tags', () => {
   assert.equal(parseTag('*'), undefined);
 });
 
-test('tag parsing and all-address prefixes give the same answers when asked again (parsed tags are cached)', () => {
+test('tag and CIDR parsing and all-address prefixes give the same answers when asked again (parsed tags and prefixes are cached)', () => {
   for (let round = 0; round < 3; round++) {
     assert.deepEqual(parseTag('Sql'), { base: 'sql' });
     assert.deepEqual(parseTag(' Sql.West Europe '), { base: 'sql', region: 'westeurope' });
@@ -50,6 +50,10 @@ test('tag parsing and all-address prefixes give the same answers when asked agai
     assert.equal(parseTag('10.0.0.0/8'), undefined);
     assert.equal(prefixCovers('Sql.WestEurope', tag('Sql'), env).value, true);
     assert.equal(prefixCovers('Sql.NorthEurope', tag('Sql'), env).value, false);
+    assert.deepEqual(parseCidr('10.0.1.7/24'), { base: (10 << 24) + 256, len: 24 });
+    assert.equal(parseCidr('10.0.0.256/24'), undefined);
+    assert.equal(prefixCovers('10.0.0.0/16', SUBNET, env).value, true);
+    assert.equal(prefixCovers('10.0.1.0/25', SUBNET, env).value, false);
   }
   for (const [text, all] of [['*', true], [' * ', true], ['Any', true], ['ANY', true], [' any ', true], ['0.0.0.0/0', true], ['Internet', false], ['Anyx', false], ['0.0.0.0/1', false]] as const) {
     assert.equal(prefixCovers(text, tag('VirtualNetwork'), env).value === true, all || false, text);

@@ -45,14 +45,33 @@ const NO: Coverage = { value: false };
 // ---------------------------------------------------------------------------------------------
 // IPv4 CIDR math
 
+/** A parsed IPv4 prefix (shared: parseCidr caches them). */
 export interface Cidr {
   /** Network address as an unsigned 32-bit number (host bits cleared). */
-  base: number;
-  len: number;
+  readonly base: number;
+  readonly len: number;
+}
+
+/**
+ * A bounded cache of a parser's answers (undefined included) by text: rules, subnets and
+ * requirement rows repeat the same few prefixes and tags. Answers are shared, hence immutable.
+ */
+function cachedParser<T>(parse: (text: string) => T | undefined): (text: string) => T | undefined {
+  const answers = new Map<string, T | undefined>();
+  return (text) => {
+    const hit = answers.get(text);
+    if (hit !== undefined || answers.has(text)) return hit;
+    const v = parse(text);
+    if (answers.size >= 512) answers.clear();
+    answers.set(text, v);
+    return v;
+  };
 }
 
 /** Parses "10.0.0.0/24" or a bare address "10.0.0.5" (= /32); undefined otherwise (incl. IPv6). */
-export function parseCidr(text: string): Cidr | undefined {
+export const parseCidr: (text: string) => Cidr | undefined = cachedParser(parseCidrUncached);
+
+function parseCidrUncached(text: string): Cidr | undefined {
   const m = /^\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?\s*$/.exec(text);
   if (!m) return undefined;
   const o = [m[1], m[2], m[3], m[4]].map(Number);
@@ -148,18 +167,7 @@ export function normalizeRegion(text: string): string {
 const TAG_RE = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9][A-Za-z0-9 ]*)?$/;
 
 /** Parses a service tag; undefined for `*`, CIDRs, IPv6 and other text. */
-export function parseTag(text: string): TagRef | undefined {
-  // Rules and requirement rows name the same few tags over and over: the answers are cached.
-  const hit = parsedTags.get(text);
-  if (hit !== undefined || parsedTags.has(text)) return hit;
-  const tag = parseTagUncached(text);
-  if (parsedTags.size >= PARSED_TAGS_MAX) parsedTags.clear();
-  parsedTags.set(text, tag);
-  return tag;
-}
-
-const PARSED_TAGS_MAX = 512;
-const parsedTags = new Map<string, TagRef | undefined>();
+export const parseTag: (text: string) => TagRef | undefined = cachedParser(parseTagUncached);
 
 function parseTagUncached(text: string): TagRef | undefined {
   const s = text.trim();
@@ -318,6 +326,7 @@ function unknownPrefixCovers(prefix: Unknown, target: AddressTarget, env: Addres
  * (e.g. the subnet split in two halves)? Only for literal IPv4 CIDRs and a literal subnet.
  */
 export function prefixUnionCoversSubnet(prefixes: Value[], env: AddressEnv): boolean {
+  if (prefixes.length < 2) return false; // a union of at least two prefixes
   const subnet = env.subnetPrefixes.filter((s) => !(typeof s === 'string' && isIpv6(s)));
   if (subnet.length === 0 || !subnet.every((s) => typeof s === 'string' && parseCidr(s))) return false;
   const ranges: [number, number][] = [];
