@@ -370,3 +370,65 @@ test('a value that depends on itself: what the cycle leaves is still kept', () =
   assert.doesNotMatch(displayValue(eager.third), /subnet/i);
   assert.deepEqual(users(text, true), users(text, false));
 });
+
+test("reference().outputs with and without inline subnets (any inline resource's outputs may mention anything)", () => {
+  const inner = {
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2022-09-01',
+    name: 'inner',
+    properties: {
+      mode: 'Incremental',
+      expressionEvaluationOptions: { scope: 'inner' },
+      parameters: { target: { value: "[variables('apimSnet')]" } },
+      template: {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+        contentVersion: '1.0.0.0',
+        parameters: { target: { type: 'string' } },
+        resources: [],
+        outputs: { result: { type: 'string', value: "[parameters('target')]" }, plain: { type: 'string', value: 'nothing' } },
+      },
+    },
+  };
+  const gadget = {
+    type: 'Contoso.Widgets/gadgets',
+    apiVersion: '2023-01-01',
+    name: 'outer-gadget',
+    tags: TAGS,
+    properties: {
+      config: { target: "[reference('inner').outputs.result.value]" },
+      label: "[reference(resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'apim')).outputs.plain.value]",
+    },
+  };
+  const inline = template([inner, gadget], { variables: { apimSnet: SUBNET_ID } });
+  // the same with the subnets as child resources: no inline data
+  const doc = JSON.parse(inline) as { resources: Record<string, unknown>[] };
+  const vnet = doc.resources[0] as { properties: { subnets?: { name: string; properties: unknown }[] } };
+  const subnets = vnet.properties.subnets!;
+  delete vnet.properties.subnets;
+  doc.resources.splice(
+    1,
+    0,
+    ...subnets.map((s) => ({
+      type: 'Microsoft.Network/virtualNetworks/subnets',
+      apiVersion: '2023-04-01',
+      name: `vnet/${s.name}`,
+      dependsOn: ["[resourceId('Microsoft.Network/virtualNetworks', 'vnet')]"],
+      properties: s.properties,
+    })),
+  );
+  const children = JSON.stringify(doc, null, 2);
+  // one template after the other, in both orders: the answer is each template's own
+  for (const text of [inline, children, inline]) {
+    check(text, ['Contoso.Widgets/gadgets | outer-gadget | properties.config.target']);
+  }
+  const label = (text: string) => {
+    const t = buildTemplate({ file: '/virtual/main.json', text });
+    const g = t.resources.find((r) => displayValue(r.name) === 'outer-gadget')!;
+    return g.partialProperties!('subnet', () => 'filter').label;
+  };
+  // without inline data, the outputs named 'plain' are followed: none mentions "subnet"; an
+  // inline subnet's outputs may be anything: evaluated
+  assert.equal(label(children), undefined);
+  assert.notEqual(label(inline), undefined);
+  assert.equal(label(children), undefined);
+});

@@ -223,68 +223,86 @@ function getIndex(template: Template): UsageIndex {
   if (idx) return idx;
   idx = { byName: new Map(), results: new Map() };
   for (const res of template.resources) {
-    if (SKIP_TYPES.has(res.type.toLowerCase()) || res.existing || res.inline) continue;
+    if (res.existing || res.inline) continue;
     const t = res.type.toLowerCase();
-    if (t.endsWith('/virtualnetworkrules') || t.endsWith('/networkrulesets') || t.startsWith('microsoft.authorization/')) continue;
+    if (SKIP_TYPES.has(t) || t.endsWith('/virtualnetworkrules') || t.endsWith('/networkrulesets') || t.startsWith('microsoft.authorization/')) continue;
     // Only resources whose text mentions "subnet", or whose whole `properties` is an expression.
+    // (a test over the resource's own text: cheaper than one scan of the whole file, which also
+    // covers the skipped resources and the rest of the template)
     const text = res.scope.file.text;
     if (!SUBNET_RE.test(text.slice(res.node.offset, res.node.offset + res.node.length)) && !computedProperties(res)) continue;
     // Only what can hold a subnet id is evaluated: members under a key that names a subnet
     // whole, elsewhere the values that may mention "subnet" (model: partialProperties).
     const props = safe(() => (res.partialProperties ? res.partialProperties('subnet', chooseMember) : res.properties()), undefined as ValueObject | undefined);
     if (!props) continue;
-    walk(res, props, 'properties', undefined, undefined, false, idx, 0);
+    walk({ res, idx, path: ['properties'] }, props, undefined, undefined, false);
   }
   cache.set(template, idx);
   return idx;
 }
 
+/** A network-ACL key (ACL_KEYS, any case); lower-cased only when its length matches one. */
+function isAclKey(key: string): boolean {
+  return ACL_KEY_LENGTHS.has(key.length) && ACL_KEYS.has(key.toLowerCase());
+}
+const ACL_KEY_LENGTHS = new Set([...ACL_KEYS].map((k) => k.length));
+
 /** What walk() reads of a member outside a subnet key: nothing (ACLs), everything (a subnet key), or what may mention "subnet". */
 function chooseMember(key: string): 'skip' | 'whole' | 'filter' {
-  const lk = key.toLowerCase();
-  if (ACL_KEYS.has(lk)) return 'skip';
-  return lk.includes('subnet') ? 'whole' : 'filter';
+  if (isAclKey(key)) return 'skip';
+  return SUBNET_RE.test(key) ? 'whole' : 'filter';
 }
 
 function computedProperties(res: Resource): boolean {
   for (const p of res.node.children ?? []) {
     const k = p.children?.[0];
-    if (p.type === 'property' && k && typeof k.value === 'string' && k.value.toLowerCase() === 'properties') {
+    if (p.type === 'property' && k && typeof k.value === 'string' && k.value.length === 10 && k.value.toLowerCase() === 'properties') {
       return p.children?.[1]?.type === 'string';
     }
   }
   return false;
 }
 
-function walk(
-  res: Resource,
-  v: Value,
-  path: string,
-  holder: ValueObject | undefined,
-  key: string | undefined,
-  subnetKey: boolean,
-  idx: UsageIndex,
-  depth: number,
-): void {
-  if (depth > 40) return;
+/** The resource walked and the keys and indices down to the value at hand ("properties", ...). */
+interface WalkState {
+  res: Resource;
+  idx: UsageIndex;
+  path: (string | number)[];
+}
+
+/** The property path of the value at hand, as text: "properties.ipConfigurations[0].properties.subnet.id". */
+function pathText(path: (string | number)[]): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
+  return s;
+}
+
+function walk(st: WalkState, v: Value, holder: ValueObject | undefined, key: string | undefined, subnetKey: boolean): void {
+  const path = st.path;
+  if (path.length > 41) return;
   if (typeof v === 'string' || isUnknown(v)) {
     if (isUnknown(v) && !v.parts && !subnetKey) return;
     const k = idKey(v);
     if (k === undefined) return;
-    let list = idx.byName.get(k);
-    if (!list) idx.byName.set(k, (list = []));
-    list.push({ resource: res, value: v, holder, key, path });
+    let list = st.idx.byName.get(k);
+    if (!list) st.idx.byName.set(k, (list = []));
+    list.push({ resource: st.res, value: v, holder, key, path: pathText(path) });
     return;
   }
   if (isArray(v)) {
-    for (let i = 0; i < v.length; i++) walk(res, v[i], `${path}[${i}]`, holder, key, subnetKey, idx, depth + 1);
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      walk(st, v[i], holder, key, subnetKey);
+      path.pop();
+    }
     return;
   }
   if (isObject(v)) {
     for (const k of Object.keys(v)) {
-      const lk = k.toLowerCase();
-      if (ACL_KEYS.has(lk)) continue;
-      walk(res, v[k], `${path}.${k}`, v, k, subnetKey || lk.includes('subnet'), idx, depth + 1);
+      if (isAclKey(k)) continue;
+      path.push(k);
+      walk(st, v[k], v, k, subnetKey || SUBNET_RE.test(k));
+      path.pop();
     }
   }
 }

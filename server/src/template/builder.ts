@@ -488,7 +488,7 @@ class ScopeImpl implements Scope {
         for (const p of children) {
           const k = p.children?.[0];
           const vn = p.children?.[1];
-          if (k && vn && typeof k.value === 'string' && lower(k.value) === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) return this.evalNode(node, env, depth);
+          if (k && vn && typeof k.value === 'string' && vn.type === 'array' && lower(k.value) === 'copy' && isPropertyCopy(vn)) return this.evalNode(node, env, depth);
         }
         // members in order, left-out ones undefined; nothing evaluated inside: left out whole
         let vals: (Value | undefined)[] | undefined;
@@ -624,8 +624,12 @@ class ScopeImpl implements Scope {
   outputIndex(): Map<string, Node[]> {
     if (!this.outputsByName) {
       this.outputsByName = new Map();
-      for (const [k, node] of entries(prop(this.templateNode, 'outputs'))) {
-        const l = lower(k);
+      const outputs = prop(this.templateNode, 'outputs');
+      for (const p of outputs?.type === 'object' ? (outputs.children ?? []) : []) {
+        const k = p.children?.[0];
+        const node = p.children?.[1];
+        if (!k || !node || typeof k.value !== 'string') continue;
+        const l = lower(k.value);
         const list = this.outputsByName.get(l);
         if (list) list.push(node);
         else this.outputsByName.set(l, [node]);
@@ -672,7 +676,7 @@ class ScopeImpl implements Scope {
           const vn = p.children?.[1];
           if (!k || !vn || typeof k.value !== 'string') continue;
           if (mentionsText(k.value, needle)) return true;
-          if (lower(k.value) === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) {
+          if (vn.type === 'array' && lower(k.value) === 'copy' && isPropertyCopy(vn)) {
             if (this.mentionsNode(vn, env, true, needle, depth + 1)) return true;
             continue;
           }
@@ -1668,7 +1672,7 @@ class ResourceImpl implements Resource {
     for (const p of pn.children ?? []) {
       const k = p.children?.[0];
       const vn = p.children?.[1];
-      if (!k || !vn || typeof k.value !== 'string') continue;
+      if (!k || !vn || typeof k.value !== 'string' || (k.value.length !== 4 && k.value.length !== 7)) continue; // 'copy', 'outputs'
       const lk = lower(k.value);
       if (lk === 'copy' && vn.type === 'array' && isPropertyCopy(vn)) return 'properties';
       if (lk === 'outputs') outputs.push(vn);
@@ -1961,6 +1965,9 @@ class TemplateImpl implements Template {
    * that name, or the `outputs` member of another resource's properties.
    */
   outputsMayMention(name: string, needle: string): boolean {
+    // inline data (a subnet declared in its VNet, ...) may have any `outputs`: true whatever the
+    // name and needle, without the index (the loop over `others` below would end there)
+    if (this.hasInlineOthers()) return true;
     const all = (this.outputsMention ??= new Map());
     let map = all.get(needle);
     if (!map) all.set(needle, (map = new Map()));
@@ -1974,6 +1981,12 @@ class TemplateImpl implements Template {
   }
 
   private outputsIx?: { byName: Map<string, ScopeImpl[]>; others: ResourceImpl[] };
+  private inlineOthers?: boolean;
+
+  /** Some resource of `outputsIndex().others` is inline data (outputsMemberMayMention: always true). */
+  private hasInlineOthers(): boolean {
+    return (this.inlineOthers ??= this.all.some((r) => r.inlineData && !r.existing && !r.isDeployment()));
+  }
 
   /** Deployment scopes by output name, and the other resources whose `outputs` member may exist. */
   private outputsIndex(): { byName: Map<string, ScopeImpl[]>; others: ResourceImpl[] } {
