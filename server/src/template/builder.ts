@@ -706,14 +706,15 @@ class ScopeImpl implements Scope {
     for (const l of plan.params) if (this.mentionsParam(l, needle)) return true;
     for (const l of plan.vars) if (this.mentionsVar(l, needle)) return true;
     if (plan.idFunctions && this.mentionsEnv(needle)) return true;
+    let ctx: EvalContext | undefined; // one for the evaluations below
     for (const d of plan.dynamic) {
-      const name = evaluateAst(d.arg, this.ctx(env));
+      const name = evaluateAst(d.arg, (ctx ??= this.ctx(env)));
       if (typeof name !== 'string') return true;
       if (d.param ? this.mentionsParam(lower(name), needle) : this.mentionsVar(lower(name), needle)) return true;
     }
     for (const r of plan.refs) if (this.mentionsReference(r.call, env, approx, needle, r.path)) return true;
     // literals combined by functions (and deployment-level functions): evaluated, it is cheap
-    for (const e of plan.evals) if (valueMentions(evaluateAst(e, this.ctx(env)), needle)) return true;
+    for (const e of plan.evals) if (valueMentions(evaluateAst(e, (ctx ??= this.ctx(env))), needle)) return true;
     return false;
   }
 
@@ -1949,13 +1950,14 @@ class TemplateImpl implements Template {
 
   /** Resources whose type is `type`'s first two segments or starts with them (case-insensitive). */
   resourcesWithTypePrefix(type: string): ResourceImpl[] {
-    const p = lower(type.split('/').slice(0, 2).join('/'));
+    // cached by the type as written (no prefix computed again on each call)
     const cache = (this.typePrefixCache ??= new Map());
-    let out = cache.get(p);
+    let out = cache.get(type);
     if (!out) {
+      const p = lower(type.split('/').slice(0, 2).join('/'));
       out = [];
       for (const [k, list] of this.byType) if (k === p || k.startsWith(p + '/')) out.push(...list);
-      cache.set(p, out);
+      cache.set(type, out);
     }
     return out;
   }
@@ -1985,7 +1987,8 @@ class TemplateImpl implements Template {
 
   /** Some resource of `outputsIndex().others` is inline data (outputsMemberMayMention: always true). */
   private hasInlineOthers(): boolean {
-    return (this.inlineOthers ??= this.all.some((r) => r.inlineData && !r.existing && !r.isDeployment()));
+    // inline data: the subnets declared inside their VNet (inlineSubnets), indexed under their type
+    return (this.inlineOthers ??= (this.byType.get(lower(SUBNETS)) ?? []).some((r) => r.inlineData && !r.existing));
   }
 
   /** Deployment scopes by output name, and the other resources whose `outputs` member may exist. */
