@@ -42,9 +42,9 @@ export interface AnalysisResult {
 
 /** Cheap pre-check: a document that never mentions an APIM service cannot produce findings. */
 export function mentionsApim(text: string): boolean {
-  // the usual spelling first (a plain substring search is several times faster than the
-  // case-insensitive expression), any other casing only when it is absent
-  return text.includes('Microsoft.ApiManagement/service') || /microsoft\.apimanagement\/service/i.test(text);
+  // one case-insensitive pass (a case-sensitive substring search first would make documents
+  // without a service, the common case in a workspace, read their text twice: +60 %)
+  return /microsoft\.apimanagement\/service/i.test(text);
 }
 
 export function analyze(opts: AnalyzeOptions): AnalysisResult {
