@@ -72,6 +72,30 @@ function corpusFiles() {
 function loadAvg() {
   return os.loadavg().map((x) => x.toFixed(2)).join(' ');
 }
+/** A full garbage collection (V8's gc, exposed at run time), or a no-op where it cannot be had. */
+function fullGc() {
+  try {
+    require('v8').setFlagsFromString('--expose-gc');
+    const gc = require('vm').runInNewContext('gc');
+    return typeof gc === 'function' ? () => gc() : () => {};
+  } catch {
+    return () => {};
+  }
+}
+/** Garbage-collection pauses as they happen (perf_hooks), to tell which timed windows had one. */
+function gcWindows() {
+  const { PerformanceObserver } = require('perf_hooks');
+  const spans = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) spans.push([e.startTime, e.startTime + e.duration]);
+    if (spans.length > 10000) spans.splice(0, spans.length - 1000);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    // (entries arrive asynchronously, once the event loop turns: ask after an await)
+    hit: (from, to) => spans.some(([a, b]) => a < to && b > from),
+  };
+}
 /** Flat (non-rope) copies of the text that differ in trailing whitespace: defeat the parse cache. */
 function variants(text, k = 4) {
   const v = [];
@@ -140,31 +164,65 @@ async function benchStatic() {
       analyze({ file: '/bench/' + path.basename(c.name), text: w, readFile: () => undefined });
     }
   }
+  const gc = fullGc();
+  const gcWatch = gcWindows();
   for (const c of cases) {
     const vs = variants(c.text);
-    const reps = QUICK ? 5 : c.text.length > 2e6 ? 9 : c.text.length > 5e5 ? 11 : 31;
+    const reps = QUICK ? 5 : c.text.length > 2e6 ? 9 : c.text.length > 5e5 ? 11 : 61;
     const tP = [], tS = [], tA = [], ratio = [];
+    /** The timed windows, to count those a garbage-collection pause fell into. */
+    const wP = [], wA = [];
     let last;
-    // one warm-up round of each, then interleaved repetitions (side by side under the same load)
+    // Each case starts from a collected heap: what earlier cases left behind (the warm-up of a
+    // 10 MB template leaves hundreds of MB of dead objects) must not decide how expensive this
+    // case's garbage collections are.
+    gc();
+    // The ratio pair, side by side under the same load: parseTree and analyze() on the same text,
+    // in alternating order (each pays for garbage collections the other's garbage triggers about
+    // as often). One warm-up round first.
     for (let i = -1; i < reps; i++) {
       const v = vs[(i + 1) % vs.length];
-      let t = performance.now();
-      parseTree(v, [], { allowTrailingComma: true, disallowComments: false });
-      const p = performance.now() - t;
-      t = performance.now();
-      const doc = TextDocument.create('file:///bench.json', 'json', 1, v);
-      const jd = ls.parseJSONDocument(doc);
-      await ls.doValidation(doc, jd, { comments: 'ignore', trailingCommas: 'ignore' });
-      const s = performance.now() - t;
-      t = performance.now();
-      last = analyze({ file: '/bench/' + path.basename(c.name), text: v, readFile: () => undefined });
-      const a = performance.now() - t;
+      const timeParse = () => {
+        const t = performance.now();
+        parseTree(v, [], { allowTrailingComma: true, disallowComments: false });
+        const d = performance.now() - t;
+        if (i >= 0) wP.push([t, t + d]);
+        return d;
+      };
+      const timeAnalyze = () => {
+        const t = performance.now();
+        last = analyze({ file: '/bench/' + path.basename(c.name), text: v, readFile: () => undefined });
+        const d = performance.now() - t;
+        if (i >= 0) wA.push([t, t + d]);
+        return d;
+      };
+      let p, a;
+      if (i % 2 === 0) {
+        p = timeParse();
+        a = timeAnalyze();
+      } else {
+        a = timeAnalyze();
+        p = timeParse();
+      }
       if (i >= 0) {
         tP.push(p);
-        tS.push(s);
         tA.push(a);
         ratio.push(a / p);
       }
+    }
+    await new Promise((r) => setTimeout(r, 20)); // let the gc entries of the loop arrive
+    const gcP = wP.filter(([a, b]) => gcWatch.hit(a, b)).length;
+    const gcA = wA.filter(([a, b]) => gcWatch.hit(a, b)).length;
+    // VS Code's JSON service (in VS Code it runs in its own process): its own loop, so that the
+    // collection of its garbage is not charged to the pair above.
+    gc();
+    for (let i = -1; i < Math.min(reps, 31); i++) {
+      const v = vs[(i + 1) % vs.length];
+      const t = performance.now();
+      const doc = TextDocument.create('file:///bench.json', 'json', 1, v);
+      const jd = ls.parseJSONDocument(doc);
+      await ls.doValidation(doc, jd, { comments: 'ignore', trailingCommas: 'ignore' });
+      if (i >= 0) tS.push(performance.now() - t);
     }
     const row = {
       name: c.name,
@@ -179,6 +237,7 @@ async function benchStatic() {
       ratio: stats(ratio).median,
       ratioOfMedians: stats(tA).median / stats(tP).median,
       coldAnalyzeMs: cold.get(c),
+      gcRuns: { parseTree: gcP, analyze: gcA, of: reps },
       load: loadAvg(),
     };
     rows.push(row);
@@ -567,13 +626,13 @@ function renderMarkdown(res) {
   if (res.static) {
     L.push('## Analysis vs parseTree (single thread, in process)');
     L.push('');
-    L.push('| template | size | kind / findings | parseTree | JSON service parse+validate | analyze() | analyze / parseTree | first analyze (cold) | load |');
-    L.push('|---|---:|---|---:|---:|---:|---:|---:|---|');
+    L.push('| template | size | kind / findings | parseTree | JSON service parse+validate | analyze() | analyze / parseTree | runs with a GC pause (parseTree / analyze) | first analyze (cold) | load |');
+    L.push('|---|---:|---|---:|---:|---:|---:|---|---:|---|');
     for (const r of res.static) {
-      L.push(`| ${r.name} | ${kb(r.bytes)} | ${r.kind}, ${r.findings} | ${r1(r.parseTree.median)} / ${r1(r.parseTree.p95)} | ${r1(r.jsonService.median)} / ${r1(r.jsonService.p95)} | ${r1(r.analyze.median)} / ${r1(r.analyze.p95)} | **${r2(r.ratio)}** | ${r.coldAnalyzeMs === undefined ? '' : r1(r.coldAnalyzeMs)} | ${r.load} |`);
+      L.push(`| ${r.name} | ${kb(r.bytes)} | ${r.kind}, ${r.findings} | ${r1(r.parseTree.median)} / ${r1(r.parseTree.p95)} | ${r1(r.jsonService.median)} / ${r1(r.jsonService.p95)} | ${r1(r.analyze.median)} / ${r1(r.analyze.p95)} | **${r2(r.ratio)}** | ${r.gcRuns ? `${r.gcRuns.parseTree} / ${r.gcRuns.analyze} of ${r.gcRuns.of}` : ''} | ${r.coldAnalyzeMs === undefined ? '' : r1(r.coldAnalyzeMs)} | ${r.load} |`);
     }
     L.push('');
-    L.push('Ratio = median over runs of (analyze time / parseTree time of the same run), after a warm-up pass (every case parsed and analyzed up to 30 times or 1.5 s, as a running server has); "first analyze (cold)" is the first analysis of the case in that pass (earlier cases have already warmed the shared code).');
+    L.push('Ratio = median over runs of (analyze time / parseTree time of the same run; the two alternate in order), after a warm-up pass (every case parsed and analyzed up to 30 times or 1.5 s, as a running server has) and a full garbage collection before each case; the JSON service is timed in its own loop after the pair (in VS Code it runs in another process). "Runs with a GC pause": how many timed runs a garbage-collection pause fell into (such a run takes several times longer; the medians are over all runs). "First analyze (cold)" is the first analysis of the case in the warm-up pass (earlier cases have already warmed the shared code).');
     L.push('');
   }
   if (res.lsp) {
