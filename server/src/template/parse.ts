@@ -61,9 +61,13 @@ export interface ParsedSource extends SourceFile {
 }
 
 // A tiny cache (keyed by text) so that detectDocumentKind + buildTemplate, or two builds of the
-// same text, parse once. Small, as a tree of a 3 MB template is large.
+// same text, parse once. Small, as a tree of a 3 MB template is large (about 12 bytes of tree
+// per char of text): at most 3 texts, and beyond the newest one no more than CACHE_CHARS chars
+// in all, so that the trees of earlier versions of a large document being typed into are not
+// kept (three versions of a 10 MB template held 300 MB).
 const cache: { text: string; parsed: ParsedSource }[] = [];
 const CACHE_SIZE = 3;
+const CACHE_CHARS = 4 * 1024 * 1024;
 
 /** Parses a document once (cached by text); never throws. */
 export function parseSource(file: string, text: string): ParsedSource {
@@ -80,7 +84,14 @@ export function parseSource(file: string, text: string): ParsedSource {
   }
   const parsed = parseUncached(file, text);
   cache.unshift({ text, parsed });
-  if (cache.length > CACHE_SIZE) cache.pop();
+  let chars = 0;
+  for (let i = 0; i < cache.length; i++) {
+    chars += cache[i].text.length;
+    if (i > 0 && (i >= CACHE_SIZE || chars > CACHE_CHARS)) {
+      cache.length = i;
+      break;
+    }
+  }
   return parsed;
 }
 
