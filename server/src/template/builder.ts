@@ -2357,7 +2357,6 @@ class TemplateImpl implements Template {
     instances: { env: Env; copyIndex?: number; unknown?: boolean }[],
     loopList: ResourceImpl[] | undefined,
   ): void {
-    const deployment = lower(type) === DEPLOYMENTS;
     for (const inst of instances) {
       const r = new ResourceImpl(this, scope, node, type, inst.env, {
         symbolicName: sym,
@@ -2384,7 +2383,7 @@ class TemplateImpl implements Template {
       } else if (children && children.type === 'object') {
         for (const [csym, c] of entries(children)) this.declare(scope, c, csym, r, inst.env);
       }
-      if (deployment) this.deploymentScope(r);
+      if (r.typeLower === DEPLOYMENTS) this.deploymentScope(r);
     }
   }
 
