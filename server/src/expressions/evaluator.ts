@@ -7,7 +7,7 @@ import type { EvalContext } from './context';
 import { Unknown, containsUnknown, isObject, valuesEqual, type Value, type ValueObject } from './value';
 import { printAst, type CallNode, type ExprNode, type ParseResult } from './ast';
 import { isExpression, parseExpression } from './parser';
-import { ArgError, BUILTINS, makeCallCtx } from './functions';
+import { ArgError, BUILTINS, makeCallCtx, type Builtin, type CallCtx } from './functions';
 import { BudgetError, CiObject, boundKey, callKey, charge, distinct, firstUnknown, getIndex, getProperty, keyOf, liftArgs, lookupKey, resetBudget, setProp, typeName } from './util';
 
 export { isExpression, parseExpression };
@@ -132,7 +132,7 @@ function evalCall(node: CallNode, env: Env): Value {
   try {
     charge(1);
     if (node.namespace !== undefined) return evalUserFunction(node, env);
-    const lname = node.name.toLowerCase();
+    const lname = lowerName(node.name);
     const special = SPECIALS.get(lname);
     if (special) return special(node, env);
     const b = BUILTINS.get(lname);
@@ -145,24 +145,38 @@ function evalCall(node: CallNode, env: Env): Value {
     if (args.length < b.min || args.length > b.max) {
       return c.fail(`expects ${b.min === b.max ? b.min : b.max === Infinity ? `at least ${b.min}` : `${b.min} to ${b.max}`} argument${b.max === 1 ? '' : 's'}, got ${args.length}`);
     }
-    const run = (a: Value[]): Value => {
-      try {
-        return b.fn(a, a === args ? c : makeCallCtx(b.name, a, env.ctx, b.returnsBool));
-      } catch (e) {
-        if (e instanceof ArgError) return c.fail(e.message);
-        if (e instanceof RangeError || e instanceof BudgetError) throw e; // stack or budget exhaustion: the top level reports it
-        return c.fail(`internal error: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    };
     if (b.strict && args.some((a) => containsUnknown(a))) {
-      const lifted = liftArgs(args, c.key(), run);
+      const lifted = liftArgs(args, c.key(), (a) => runBuiltin(b, a, a === args ? c : makeCallCtx(b.name, a, env.ctx, b.returnsBool), c));
       if (lifted !== undefined) return lifted;
       return c.opaque();
     }
-    return run(args);
+    return runBuiltin(b, args, c, c);
   } finally {
     activeDepth--;
   }
+}
+
+/** A builtin applied to evaluated arguments; its argument errors become Unknowns keyed by the call (`report`). */
+function runBuiltin(b: Builtin, args: Value[], c: CallCtx, report: CallCtx): Value {
+  try {
+    return b.fn(args, c);
+  } catch (e) {
+    if (e instanceof ArgError) return report.fail(e.message);
+    if (e instanceof RangeError || e instanceof BudgetError) throw e; // stack or budget exhaustion: the top level reports it
+    return report.fail(`internal error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Function names lower-cased, remembered (the names of a template are few; bounded all the same). */
+const LOWER_NAMES = new Map<string, string>();
+function lowerName(name: string): string {
+  let l = LOWER_NAMES.get(name);
+  if (l === undefined) {
+    if (LOWER_NAMES.size >= 2048) LOWER_NAMES.clear();
+    // the key is a copy: a name read from a document may be a slice that keeps the whole text alive
+    LOWER_NAMES.set([...name].join(''), (l = name.toLowerCase()));
+  }
+  return l;
 }
 
 function evalUserFunction(node: CallNode, env: Env): Value {
