@@ -4,6 +4,7 @@
  * APIM VNet Lint benchmark (`npm run bench`, after `npm run build`). Never part of `npm test`.
  *
  *   node bench/run.js [--only=static,lsp,rss,cli,jsonls] [--quick] [--cli-files=10000]
+ *                     [--match=<regexp>]  (static: only the matching cases; nothing saved)
  *                     [--server-node-args=--cpu-prof,--cpu-prof-dir=/tmp/prof]
  *
  * Sections (see bench/README.md):
@@ -40,6 +41,8 @@ const arg = (name, dflt) => {
 const QUICK = !!arg('quick', false);
 const ONLY = String(arg('only', 'static,lsp,jsonls,rss,cli')).split(',');
 const CLI_FILES = Number(arg('cli-files', QUICK ? 1000 : 10000));
+/** static section: only the cases whose name matches this regular expression (results not saved). */
+const MATCH = arg('match', undefined);
 /** Extra node arguments for our server, e.g. --server-node-args=--cpu-prof,--cpu-prof-dir=/tmp/prof */
 const SERVER_NODE_ARGS = String(arg('server-node-args', '')).split(',').filter(Boolean);
 
@@ -145,6 +148,10 @@ async function benchStatic() {
   const sizes = QUICK ? [10e3, 100e3, 1e6] : [10e3, 100e3, 1e6, 3e6, 10e6];
   for (const s of sizes) cases.push({ name: `generated ${kb(s)} (APIM + NSG + filler)`, source: 'generated', text: generateTemplate(s) });
   for (const s of QUICK ? [1e6] : [1e6, 3e6]) cases.push({ name: `generated ${kb(s)}, no APIM service`, source: 'generated-noapim', text: generateTemplate(s, { apim: false }) });
+  if (typeof MATCH === 'string') {
+    const re = new RegExp(MATCH, 'i');
+    for (let i = cases.length - 1; i >= 0; i--) if (!re.test(cases[i].name)) cases.splice(i, 1);
+  }
   const rows = [];
   // Warm-up: a language server analyzes the same documents again and again, so the figures are
   // steady state. Before any measurement, every case is parsed and analyzed a few times (about
@@ -721,7 +728,9 @@ async function main() {
     try {
       // CLI runs on other file counts are kept beside the 10,000-file one
       const key = name === 'cli' && CLI_FILES !== 10000 ? `cli${CLI_FILES}` : name;
-      res[key] = await fn();
+      const result = await fn();
+      if (name === 'static' && MATCH !== undefined) continue; // a subset: printed, not saved
+      res[key] = result;
       res.when[key] = `${new Date().toISOString().slice(0, 16)}Z${QUICK ? ' (quick)' : ''}`;
     } catch (e) {
       out(`${name}: failed: ${e && e.stack ? e.stack : e}`);
