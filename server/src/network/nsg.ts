@@ -505,22 +505,18 @@ function coverKey(target: AddressTarget): string {
   return target.kind === 'tag' ? target.tag : '\u0000apimSubnet';
 }
 
-function destinationCovers(p: PreparedRule, target: AddressTarget, env: AddressEnv): TriReason {
+/** Whether the rule's destination (or source) prefixes cover the target, memoized per target. */
+function covers(p: PreparedRule, side: 'destination' | 'source', target: AddressTarget, env: AddressEnv): TriReason {
+  const memo = side === 'destination' ? p.destinationCover : p.sourceCover;
   const key = coverKey(target);
-  let c = p.destinationCover.get(key);
+  let c = memo.get(key);
   if (c === undefined) {
-    c = addressesCover(p.rule, p.rule.destinationPrefixes, p.rule.destinationAsgs, target, env, 'destination address prefix');
-    p.destinationCover.set(key, c);
-  }
-  return c;
-}
-
-function sourceCovers(p: PreparedRule, target: AddressTarget, env: AddressEnv): TriReason {
-  const key = coverKey(target);
-  let c = p.sourceCover.get(key);
-  if (c === undefined) {
-    c = addressesCover(p.rule, p.rule.sourcePrefixes, p.rule.sourceAsgs, target, env, 'source address prefix');
-    p.sourceCover.set(key, c);
+    const r = p.rule;
+    c =
+      side === 'destination'
+        ? addressesCover(r, r.destinationPrefixes, r.destinationAsgs, target, env, 'destination address prefix')
+        : addressesCover(r, r.sourcePrefixes, r.sourceAsgs, target, env, 'source address prefix');
+    memo.set(key, c);
   }
   return c;
 }
@@ -532,8 +528,8 @@ function compile(p: PreparedRule, cls: TrafficClass, protocol: TrafficProtocol, 
   const proto = (p.protocols[protocol] ??= protocolOf(p.rule, protocol));
   if (proto.value === false) return undefined;
   const spCover: TriReason = p.sourcePorts ? (p.sourcePorts.covers(srcPorts) ? T : F) : p.sourcePortsUnknown!;
-  const dst = destinationCovers(p, cls.destination, env);
-  const src = sourceCovers(p, cls.source, env);
+  const dst = covers(p, 'destination', cls.destination, env);
+  const src = covers(p, 'source', cls.source, env);
   const baseNoSource = and(and(and(and(dir, p.condition), proto), spCover), dst);
   return { prep: p, base: and(baseNoSource, src), baseNoSource };
 }
