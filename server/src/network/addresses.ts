@@ -18,6 +18,7 @@
  * `resourceGroup().location` against a literal regional tag).
  */
 import { Unknown, isUnknown, valuesEqual, type Tri, type Value } from '../expressions/value';
+import { cachedParser } from './parse-cache';
 
 /** The address class a requirement row talks about. */
 export type AddressTarget = { kind: 'apimSubnet' } | { kind: 'tag'; tag: string };
@@ -50,22 +51,6 @@ export interface Cidr {
   /** Network address as an unsigned 32-bit number (host bits cleared). */
   readonly base: number;
   readonly len: number;
-}
-
-/**
- * A bounded cache of a parser's answers (undefined included) by text: rules, subnets and
- * requirement rows repeat the same few prefixes and tags. Answers are shared, hence immutable.
- */
-function cachedParser<T>(parse: (text: string) => T | undefined): (text: string) => T | undefined {
-  const answers = new Map<string, T | undefined>();
-  return (text) => {
-    const hit = answers.get(text);
-    if (hit !== undefined || answers.has(text)) return hit;
-    const v = parse(text);
-    if (answers.size >= 512) answers.clear();
-    answers.set(text, v);
-    return v;
-  };
 }
 
 /** Parses "10.0.0.0/24" or a bare address "10.0.0.5" (= /32); undefined otherwise (incl. IPv6). */

@@ -123,12 +123,7 @@ function ruleFromProps(base: RuleBase, props: ValueObject, template: Template | 
 }
 
 function propertyOriginOf(template: Template | undefined, props: ValueObject, key: string): Origin | undefined {
-  if (!template) return undefined;
-  try {
-    return template.propertyOrigin(props, key);
-  } catch {
-    return undefined;
-  }
+  return template ? safe(() => template.propertyOrigin(props, key)) : undefined;
 }
 
 function safe<T>(f: () => T): T | undefined {
@@ -754,12 +749,7 @@ function evaluatePrepared(prepared: PreparedRules, row: RequirementRow, directio
   const ordered: Compiled[] = [];
   const floating: Compiled[] = [];
   for (const p of rulesOfDirection(prepared, direction)) {
-    let c: Compiled | undefined;
-    try {
-      c = compile(p, cls, row.protocol, srcPorts, env);
-    } catch {
-      c = undefined;
-    }
+    const c = safe(() => compile(p, cls, row.protocol, srcPorts, env));
     if (c) (p.priority === undefined ? floating : ordered).push(c);
   }
 

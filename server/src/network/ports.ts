@@ -3,6 +3,7 @@
  * Immutable: every operation returns a set of sorted, disjoint, non-adjacent intervals (possibly
  * one of its operands, or a shared set: never mutate `intervals`).
  */
+import { cachedParser } from './parse-cache';
 
 export const MIN_PORT = 0;
 export const MAX_PORT = 65535;
@@ -163,18 +164,7 @@ export class PortSet {
  * comma-separated list ("80,443"), which ARM itself rejects in a single range but users write.
  * Returns undefined for text that is not a port range.
  */
-export function parsePortRange(text: string): PortSet | undefined {
-  // Templates repeat the same few range strings: the (immutable) results are kept in a small cache.
-  const hit = parsed.get(text);
-  if (hit !== undefined || parsed.has(text)) return hit;
-  const set = parseUncached(text);
-  if (parsed.size >= PARSED_MAX) parsed.clear();
-  parsed.set(text, set);
-  return set;
-}
-
-const PARSED_MAX = 512;
-const parsed = new Map<string, PortSet | undefined>();
+export const parsePortRange: (text: string) => PortSet | undefined = cachedParser(parseUncached);
 
 function parseUncached(text: string): PortSet | undefined {
   const s = text.trim();
