@@ -402,6 +402,42 @@ describe('no-APIM cheap path = full path', () => {
     );
   });
 
+  test('property: near-JSON text inside `resources` and a parameter entry (the content the kind scan skips without keeping)', () => {
+    // The kind scan validates the content of containers it keeps nothing of (the `resources`
+    // array, a parameter's value) with a lighter loop than the rest of the scan: the same
+    // grammar, the same give-ups, the same `templateLink` test on keys.
+    const parts = fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', '/', '*', ' ', '\n', '\t', '1', '-', '.', 'e', 'E', '+', '0', 'true', 'tru', 'null', 'false', 'x', '"k"', '"templateLink"', '"TEMPLATELINK"', '"templat\\u0065Link"', '"a\\nb"', '"\\u12"', '// c\n', '/* c */', '/* c', '\u0001', '"\t"');
+    const value = fc.array(parts, { maxLength: 30 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(value, fc.constantFrom(0, 1, 2), fc.boolean(), (v, where, schema) => {
+        const head = schema ? `"$schema": "${SCHEMA_T}", ` : '';
+        const text =
+          where === 0
+            ? `{${head}"resources": [${v}]}`
+            : where === 1
+              ? `{${head}"resources": [{"type": "x", "properties": {"a": ${v}}}], "outputs": {}}`
+              : `{"parameters": {"p": {"value": [${v}]}}}`;
+        same(text, 'near-JSON in a skipped container');
+      }),
+      { numRuns: 3000, seed: 20261126 },
+    );
+    // valid content of every kind, with a templateLink key only deep inside; then broken by
+    // single-char mutations and by a swapped bracket
+    const BRACKETS: Record<string, string> = { '[': '{', '{': '[', ']': '}', '}': ']' };
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), fc.nat(), fc.nat(), (v, link, seed, pick) => {
+        const inner = JSON.stringify(v, null, seed % 3) ?? 'null';
+        const text = `{"resources": [{"properties": {"x": ${inner}, "deep": [[{"${link ? 'templateLink' : 'templateLinks'}": {"relativePath": "a.json"}}]]}}]}`;
+        same(text, 'valid content in a skipped container');
+        for (const m of mutations(text, 3, seed)) same(m.text, `content in a skipped container, ${m.label}`);
+        const at = [...text].map((c, i) => (c in BRACKETS ? i : -1)).filter((i) => i >= 0);
+        const i = at[pick % at.length];
+        same(text.slice(0, i) + BRACKETS[text[i]] + text.slice(i + 1), `content in a skipped container, bracket swapped at ${i}`);
+      }),
+      { numRuns: 400, seed: 5 },
+    );
+  });
+
   test('checked inputs (count)', () => {
     // printed for the record: how many texts the properties and tables above compared
     console.log(`quick-path: ${checked} texts compared, ${quick} of them on the cheap path`);

@@ -257,6 +257,126 @@ function numberEnd(u: Uint16Array, start: number): number {
   return i;
 }
 
+/** The containers `skipContainer` has open, innermost last (1: object, 2: array). */
+const skipStack = new Uint8Array(DEPTH_CAP + 1);
+/** Whether the last `skipContainer` met a `templateLink` key (see `lastScanSawTemplateLink`). */
+let skipSawLink = false;
+
+/**
+ * The position after the container (object or array) that starts at `p`, whose content the
+ * scan does not keep: the same grammar and the same give-ups (BAIL) as `scan`, without its node
+ * bookkeeping (a scan for the document kind spends most of its time here: the `resources`
+ * array). `room`: how many containers may be open here, this one included (the nesting limit).
+ */
+function skipContainer(u: Uint16Array, quads: Float64Array, t: string, p: number, room: number): number {
+  const n = u.length;
+  const stack = skipStack;
+  let d = 1;
+  stack[0] = u[p] === 123 ? 1 : 2;
+  let state = stack[0] === 1 ? MEMBER : ELEMENT;
+  p++;
+  for (;;) {
+    let c = -1;
+    while (p < n) {
+      c = u[p];
+      if (c === 32) {
+        p = spacesEnd(u, quads, p + 1);
+      } else if (c === 10 || c === 13 || c === 9) {
+        p++;
+      } else if (c === 47 /* / */) {
+        p = commentEnd(u, t, p);
+      } else {
+        break;
+      }
+    }
+    if (p >= n) throw BAIL; // the container is not closed
+
+    if (c === 34 /* " */ && state !== AFTER && state !== COLON) {
+      const start = p;
+      let i = p + 1;
+      let escaped = false;
+      for (;;) {
+        let e = -1;
+        while (i < n && (e = u[i]) !== 34 && e !== 92 && e >= 0x20) i++;
+        if (e === 34 && i < n) break;
+        if (e !== 92 || i >= n) throw BAIL;
+        escaped = true;
+        i = escapeEnd(u, i);
+      }
+      p = i + 1;
+      if (state === MEMBER) {
+        if (p - start === 14 && !escaped && !skipSawLink && isTemplateLinkKey(u, start)) skipSawLink = true;
+        state = COLON;
+      } else {
+        state = AFTER;
+      }
+      continue;
+    }
+    if (state === COLON) {
+      if (c !== 58) throw BAIL;
+      p++;
+      state = VALUE;
+      continue;
+    }
+    if (state === AFTER) {
+      const object = stack[d - 1] === 1;
+      if (c === 44) {
+        p++;
+        state = object ? MEMBER : ELEMENT;
+        continue;
+      }
+      if (c !== (object ? 125 : 93)) throw BAIL;
+    } else if (state === MEMBER) {
+      if (c !== 125) throw BAIL;
+    } else if (!(state === ELEMENT && c === 93)) {
+      // a value other than a string (VALUE, or ELEMENT not closed by `]`)
+      if (c === 123 || c === 91) {
+        if (d >= room) throw BAIL;
+        stack[d++] = c === 123 ? 1 : 2;
+        p++;
+        state = c === 123 ? MEMBER : ELEMENT;
+        continue;
+      }
+      if (c === 116 /* t */ || c === 102 /* f */ || c === 110 /* n */) {
+        const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
+        if (!t.startsWith(word, p) || !isDelimiter(at(u, p + word.length))) throw BAIL;
+        p += word.length;
+      } else if (c === 45 || (c >= 48 && c <= 57)) {
+        p = numberEnd(u, p);
+      } else {
+        throw BAIL; // `,` where a value belongs, or no value
+      }
+      state = AFTER;
+      continue;
+    }
+    // the closing bracket of the innermost container
+    p++;
+    if (--d === 0) return p;
+    state = AFTER;
+  }
+}
+
+/** The position after the comment starting at `p` (on its `/`); BAIL when it is not one or not closed. */
+function commentEnd(u: Uint16Array, t: string, p: number): number {
+  const d = at(u, p + 1);
+  const n = u.length;
+  if (d === 47) {
+    p += 2;
+    while (p < n) {
+      const e = u[p];
+      if (e === 10 || e === 13) break;
+      p++;
+    }
+    return p;
+  }
+  if (d === 42) {
+    const end = t.indexOf('*/', p + 2);
+    if (end < 0) throw BAIL;
+    return end + 2;
+  }
+  throw BAIL;
+}
+
 function scan(text: string, maxDepth: number, rootKeep: number): Node | undefined {
   if (typeof text !== 'string') return undefined;
   const t = text;
@@ -291,6 +411,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
   let keyLength = 0;
   let keyName: string | undefined;
   let linkKey = false;
+  skipSawLink = false;
   // (no closure reads or writes these locals, so that V8 keeps them in registers: the helpers
   // above take what they need as arguments)
 
@@ -305,21 +426,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
         } else if (c === 10 || c === 13 || c === 9) {
           p++;
         } else if (c === 47 /* / */) {
-          const d = at(u, p + 1);
-          if (d === 47) {
-            p += 2;
-            while (p < n) {
-              const e = u[p];
-              if (e === 10 || e === 13) break;
-              p++;
-            }
-          } else if (d === 42) {
-            const end = t.indexOf('*/', p + 2);
-            if (end < 0) throw BAIL;
-            p = end + 2;
-          } else {
-            throw BAIL;
-          }
+          p = commentEnd(u, t, p);
         } else {
           break;
         }
@@ -436,6 +543,14 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
       // state VALUE (or ELEMENT): a value other than a string starts at p, with `keep` / `parent`
       if (c === 123 /* { */ || c === 91 /* [ */) {
         if (sp >= depthLimit) throw BAIL;
+        if (keep >= LEAF) {
+          // content not kept: validated and skipped (a LEAF keeps an empty placeholder)
+          const end = skipContainer(u, quads, t, p, depthLimit - sp);
+          done = keep === LEAF ? { type: c === 123 ? 'object' : 'array', offset: p, length: end - p, parent, children: [] } : undefined;
+          p = end;
+          state = AFTER;
+          continue;
+        }
         const object = c === 123;
         isObject[sp] = object;
         nodes[sp] = keep !== SKIP ? { type: object ? 'object' : 'array', offset: p, length: -1, parent, children: undefined } : undefined;
@@ -474,6 +589,6 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
   }
   if (!root) return undefined;
   delete root.parent;
-  sawTemplateLink = linkKey;
+  sawTemplateLink = linkKey || skipSawLink;
   return root as unknown as Node;
 }
