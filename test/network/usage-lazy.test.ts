@@ -432,3 +432,59 @@ test("reference().outputs with and without inline subnets (any inline resource's
   assert.notEqual(label(inline), undefined);
   assert.equal(label(children), undefined);
 });
+
+test('members that never hold a use of a subnet are not read: a private endpoint target, gateway certificates and listeners, public IPs, NSGs', () => {
+  // A subnet id written under these keys (literally or through a parameter) is not a use of the
+  // subnet; the same resource is one when its IP configuration sits in the subnet.
+  check(
+    template(
+      [
+        {
+          type: 'Microsoft.Network/privateEndpoints',
+          apiVersion: '2023-04-01',
+          name: 'pe',
+          location: 'westeurope',
+          properties: {
+            subnet: { id: OTHER_ID },
+            privateLinkServiceConnections: [{ name: 'c', properties: { privateLinkServiceId: SUBNET_ID, groupIds: [SUBNET_ID] } }],
+            manualPrivateLinkServiceConnections: "[parameters('target')]",
+          },
+        },
+        {
+          type: 'Microsoft.Network/applicationGateways',
+          apiVersion: '2023-04-01',
+          name: 'agw-elsewhere',
+          location: 'westeurope',
+          properties: {
+            gatewayIPConfigurations: [{ name: 'g', properties: { subnet: { id: OTHER_ID } } }],
+            sslCertificates: [{ name: 's', properties: { keyVaultSecretId: "[parameters('target')]" } }],
+            httpListeners: [{ name: 'l', properties: { hostName: SUBNET_ID } }],
+            backendAddressPools: [{ name: 'b', properties: { backendAddresses: [{ fqdn: "[parameters('target')]" }] } }],
+          },
+        },
+        {
+          type: 'Microsoft.Network/networkInterfaces',
+          apiVersion: '2023-04-01',
+          name: 'nic-elsewhere',
+          location: 'westeurope',
+          properties: {
+            networkSecurityGroup: { id: SUBNET_ID },
+            ipConfigurations: [{ name: 'i', properties: { subnet: { id: OTHER_ID }, publicIPAddress: { id: "[parameters('target')]" } } }],
+          },
+        },
+        {
+          type: 'Microsoft.Network/applicationGateways',
+          apiVersion: '2023-04-01',
+          name: 'agw-internal',
+          location: 'westeurope',
+          properties: {
+            gatewayIPConfigurations: [{ name: 'g', properties: { subnet: { id: OTHER_ID } } }],
+            frontendIPConfigurations: [{ name: 'f', properties: { privateIPAllocationMethod: 'Dynamic', subnet: { id: SUBNET_ID } } }],
+          },
+        },
+      ],
+      { parameters: { target: { type: 'string', defaultValue: SUBNET_ID } } },
+    ),
+    ['application-gateway | agw-internal | properties.frontendIPConfigurations[0].properties.subnet.id'],
+  );
+});

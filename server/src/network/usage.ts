@@ -68,8 +68,53 @@ const SKIP_TYPES = new Set(
   ].map((t) => t.toLowerCase()),
 );
 
-/** Keys whose contents are network ACLs (allow traffic FROM a subnet), not a use of the subnet. */
-const ACL_KEYS = new Set(['virtualnetworkrules', 'ipsecurityrestrictions', 'scmipsecurityrestrictions', 'iprules']);
+/**
+ * Keys whose contents are never a use of a subnet, so the search does not read them: network
+ * ACLs (they allow traffic FROM a subnet), and members that by their ARM schema hold scalars or
+ * references to other kinds of resources (a private endpoint's connections to its target service,
+ * an application gateway's certificates, listeners, rules and probes, public IPs, NSGs, route
+ * tables and security groups of a NIC). Reading them cost the most where their values come from
+ * parameters of nested deployments (each was followed to decide that it names no subnet); a
+ * subnet id written there is not a use of the subnet either.
+ */
+const IGNORED_KEYS = new Set([
+  // network ACLs
+  'virtualnetworkrules',
+  'ipsecurityrestrictions',
+  'scmipsecurityrestrictions',
+  'iprules',
+  // private endpoints: the target service
+  'privatelinkserviceconnections',
+  'manualprivatelinkserviceconnections',
+  'privatelinkserviceid',
+  'groupids',
+  // application gateways: everything but gatewayIPConfigurations / frontendIPConfigurations
+  'sslcertificates',
+  'trustedrootcertificates',
+  'keyvaultsecretid',
+  'sslpolicy',
+  'httplisteners',
+  'requestroutingrules',
+  'probes',
+  'backendhttpsettingscollection',
+  'frontendports',
+  'rewriterulesets',
+  'redirectconfigurations',
+  'urlpathmaps',
+  'webapplicationfirewallconfiguration',
+  'firewallpolicy',
+  // NICs, bastion hosts, gateways: the other resources an IP configuration points at
+  'publicipaddress',
+  'publicipprefix',
+  'networksecuritygroup',
+  'applicationsecuritygroups',
+  'loadbalancerinboundnatrules',
+  // scalars
+  'fqdn',
+  'fqdns',
+  'hostname',
+  'hostnames',
+]);
 
 export function findSubnetUsers(template: Template, subnet: Resource, exclude: Resource): SubnetUser[] {
   const index = getIndex(template);
@@ -241,15 +286,15 @@ function getIndex(template: Template): UsageIndex {
   return idx;
 }
 
-/** A network-ACL key (ACL_KEYS, any case); lower-cased only when its length matches one. */
-function isAclKey(key: string): boolean {
-  return ACL_KEY_LENGTHS.has(key.length) && ACL_KEYS.has(key.toLowerCase());
+/** A key the search does not read (IGNORED_KEYS, any case); lower-cased only when its length matches one. */
+function isIgnoredKey(key: string): boolean {
+  return IGNORED_KEY_LENGTHS.has(key.length) && IGNORED_KEYS.has(key.toLowerCase());
 }
-const ACL_KEY_LENGTHS = new Set([...ACL_KEYS].map((k) => k.length));
+const IGNORED_KEY_LENGTHS = new Set([...IGNORED_KEYS].map((k) => k.length));
 
-/** What walk() reads of a member outside a subnet key: nothing (ACLs), everything (a subnet key), or what may mention "subnet". */
+/** What walk() reads of a member outside a subnet key: nothing (IGNORED_KEYS), everything (a subnet key), or what may mention "subnet". */
 function chooseMember(key: string): 'skip' | 'whole' | 'filter' {
-  if (isAclKey(key)) return 'skip';
+  if (isIgnoredKey(key)) return 'skip';
   return SUBNET_RE.test(key) ? 'whole' : 'filter';
 }
 
@@ -299,7 +344,7 @@ function walk(st: WalkState, v: Value, holder: ValueObject | undefined, key: str
   }
   if (isObject(v)) {
     for (const k of Object.keys(v)) {
-      if (isAclKey(k)) continue;
+      if (isIgnoredKey(k)) continue;
       path.push(k);
       walk(st, v[k], v, k, subnetKey || SUBNET_RE.test(k));
       path.pop();
