@@ -142,3 +142,48 @@ describe('quickstart cases', () => {
     assert.equal(t.equal(t.root.evaluateString('[resourceGroup().id]'), t.root.evaluateString("[concat('/subscriptions/', subscription().subscriptionId, '/resourceGroups/', resourceGroup().name)]")), true);
   });
 });
+
+describe('candidates in another resource group', () => {
+  const dep = (name: string, resourceGroup: string) => ({
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2022-09-01',
+    name,
+    resourceGroup,
+    properties: { mode: 'Incremental', template: { $schema: tpl.$schema, contentVersion: '1.0.0.0', resources: [] } },
+  });
+  const doc = {
+    $schema: tpl.$schema,
+    contentVersion: '1.0.0.0',
+    parameters: { same: { type: 'string', defaultValue: 'net' }, other: { type: 'string' } },
+    resources: [dep('net', 'rg-net'), dep("[parameters('same')]", 'rg-app'), dep("[parameters('other')]", 'rg-app'), dep("[parameters('other')]", 'rg-net')],
+  };
+
+  test('are ruled out by their resource group before their names are evaluated; the answer does not change', () => {
+    const t = inline(doc);
+    const named = (i: number) => t.resources.filter((r) => r.type === 'Microsoft.Resources/deployments')[i];
+    // count the name evaluations of each candidate during the resolution
+    const proto = Object.getPrototypeOf(named(0)) as { nameSegments(this: unknown): Value[] };
+    const saved = proto.nameSegments;
+    const calls = new Map<unknown, number>();
+    proto.nameSegments = function (this: unknown) {
+      calls.set(this, (calls.get(this) ?? 0) + 1);
+      return saved.call(this);
+    };
+    let r: ResolveResult;
+    try {
+      r = t.resolveId(t.root.evaluateString("[resourceId('rg-net', 'Microsoft.Resources/deployments', 'net')]"));
+    } finally {
+      proto.nameSegments = saved;
+    }
+    assert.equal(r.kind, 'resource');
+    assert.ok(r.kind === 'resource' && r.resource === named(0));
+    // the 'other' deployment in rg-net has an unknown name: possible, but the certain match wins
+    assert.equal(r.kind === 'resource' && r.certain, true);
+    assert.equal(calls.get(named(1)) ?? 0, 0, 'a deployment in rg-app is not asked for its name');
+    assert.equal(calls.get(named(2)) ?? 0, 0, 'a deployment in rg-app is not asked for its name');
+    assert.ok((calls.get(named(3)) ?? 0) > 0, 'the other deployment in rg-net is compared by name');
+    // the same name in the other resource group (a parameter's default): that deployment, certain
+    const inApp = t.resolveId(t.root.evaluateString("[resourceId('rg-app', 'Microsoft.Resources/deployments', 'net')]"));
+    assert.ok(inApp.kind === 'resource' && inApp.resource === named(1) && inApp.certain === true);
+  });
+});

@@ -189,7 +189,7 @@ function computeUsers(template: Template, index: UsageIndex, subnet: Resource, e
 
 /** The kind of a user by its resource type. */
 export function kindOf(res: Resource): string {
-  const t = res.type.toLowerCase();
+  const t = res.typeLower;
   const table: [string, string][] = [
     ['microsoft.apimanagement/service', 'apim'],
     ['microsoft.network/networkinterfaces', 'nic'],
@@ -269,7 +269,7 @@ function getIndex(template: Template): UsageIndex {
   idx = { byName: new Map(), results: new Map() };
   for (const res of template.resources) {
     if (res.existing || res.inline) continue;
-    const t = res.type.toLowerCase();
+    const t = res.typeLower;
     if (SKIP_TYPES.has(t) || t.endsWith('/virtualnetworkrules') || t.endsWith('/networkrulesets') || t.startsWith('microsoft.authorization/')) continue;
     // Only resources whose text mentions "subnet", or whose whole `properties` is an expression.
     // (a test over the resource's own text: cheaper than one scan of the whole file, which also

@@ -2656,17 +2656,22 @@ class TemplateImpl implements Template {
     const certain: ResourceImpl[] = [];
     const possible: ResourceImpl[] = [];
     for (const c of cands) {
-      let t = this.namesTri(c.nameSegments(), parsed.names);
-      if (t === false) continue;
-      if (parsed.hasSubscription && parsed.subscriptionId !== undefined) {
-        t = and(t, valuesEqual(c.subscriptionIdValue(), parsed.subscriptionId, { ignoreCase: true }));
-      }
+      // The scope first: it is evaluated once per deployment, a name once per resource, so
+      // candidates in another resource group (or subscription) are ruled out before their names
+      // are evaluated. (`and` is commutative: the order changes what is evaluated, not the answer.)
+      let t: Tri = true;
       const crg = c.resourceGroupValue();
       if (parsed.hasResourceGroup && parsed.resourceGroup !== undefined) {
-        t = and(t, crg === undefined ? false : valuesEqual(crg, parsed.resourceGroup, { ignoreCase: true }));
+        t = crg === undefined ? false : valuesEqual(crg, parsed.resourceGroup, { ignoreCase: true });
       } else if (parsed.hasSubscription && crg !== undefined) {
         t = false; // a subscription-level id cannot name a resource-group resource
       }
+      if (t === false) continue;
+      if (parsed.hasSubscription && parsed.subscriptionId !== undefined) {
+        t = and(t, valuesEqual(c.subscriptionIdValue(), parsed.subscriptionId, { ignoreCase: true }));
+        if (t === false) continue;
+      }
+      t = and(t, this.namesTri(c.nameSegments(), parsed.names));
       if (t === false) continue;
       if (t === true) certain.push(c);
       else possible.push(c);

@@ -73,6 +73,8 @@ export interface Resource {
   symbolicName?: string;
   /** Full type, parent types composed for nested child resources, e.g. "Microsoft.Network/virtualNetworks/subnets". */
   type: string;
+  /** `type` lower-cased (computed once). */
+  readonly typeLower: string;
   apiVersion?: string;
   /** Full name with parent names composed ("vnet/subnet"); may be an Unknown. */
   name: Value;
