@@ -437,3 +437,58 @@ test('a capped property copy loop is reported once however often it is evaluated
   t.root.evaluate(nsg.node);
   assert.equal(t.diagnostics.filter((d) => /securityRules/.test(d.message)).length, 1);
 });
+
+describe("a VNet's inline subnets: their properties are evaluated when read", () => {
+  const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+  const vnet = (properties: unknown, name = 'vnet') => ({ type: 'Microsoft.Network/virtualNetworks', apiVersion: '2023-04-01', name, location: 'westeurope', properties });
+  const doc = (resources: unknown[], extra: Record<string, unknown> = {}) => ({ $schema: SCHEMA, contentVersion: '1.0.0.0', ...extra, resources });
+  const nsgId = (n: string) => `[resourceId('Microsoft.Network/networkSecurityGroups', '${n}')]`;
+
+  /** The VNet's properties as evalNode gives them (everything at once), as plain JSON. */
+  function eager(t: Template, name = 'vnet'): string {
+    const r = byName(t, name, 'Microsoft.Network/virtualNetworks');
+    const pn = r.node.children!.find((p) => String(p.children?.[0]?.value).toLowerCase() === 'properties')!.children![1];
+    return JSON.stringify(r.scope.evaluate(pn), (_k, v) => (v instanceof Unknown ? `{${v.key}}` : v));
+  }
+  const json = (v: Value) => JSON.stringify(v, (_k, x) => (x instanceof Unknown ? `{${x.key}}` : x));
+
+  const cases: [string, unknown][] = [
+    ['literal subnets', doc([vnet({ addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'a', properties: { addressPrefix: '10.0.1.0/24', networkSecurityGroup: { id: nsgId('n1') } } }, { name: 'b', properties: { addressPrefix: '10.0.2.0/24' } }] })])],
+    ['expressions in properties, names from parameters', doc([vnet({ subnets: [{ name: "[parameters('s')]", properties: "[variables('p')]" }, { name: 'x', properties: { addressPrefix: "[parameters('prefix')]" } }] })], { parameters: { s: { type: 'string', defaultValue: 'apim' }, prefix: { type: 'string' } }, variables: { p: { addressPrefix: '10.0.3.0/24', delegations: [] } } })],
+    ['a property copy loop for the subnets (evaluated at once)', doc([vnet({ copy: [{ name: 'subnets', count: 2, input: { name: "[concat('s', copyIndex('subnets'))]", properties: { addressPrefix: "[concat('10.0.', copyIndex('subnets'), '.0/24')]" } } }] })])],
+    ['a subnets expression, a subnet without properties, duplicate keys', doc([vnet({ subnets: [{ name: 'a' }, { name: 'b', properties: { addressPrefix: '1' }, Properties: { addressPrefix: '2' } }, "[variables('one')]"] }), vnet({ subnets: "[variables('list')]" }, 'v2')], { variables: { one: { name: 'c', properties: {} }, list: [{ name: 'd', properties: {} }] } })],
+  ];
+  for (const [label, d] of cases) {
+    test(`same value as evaluating everything at once: ${label}`, () => {
+      const t = inline(d);
+      for (const name of ['vnet', 'v2']) {
+        if (!t.resources.some((r) => show(r.name) === name)) continue;
+        const r = byName(t, name, 'Microsoft.Network/virtualNetworks');
+        const props = r.properties();
+        assert.equal(json(props), eager(t, name));
+        assert.equal(r.properties(), props, 'the same object on every read');
+        const subnets = props.subnets as Value[] | undefined;
+        if (Array.isArray(subnets)) for (const s of subnets) if (s && typeof s === 'object' && !Array.isArray(s) && !isUnknown(s)) assert.equal((s as Record<string, Value>).properties, (s as Record<string, Value>).properties, 'a subnet gives the same properties object on every read');
+      }
+    });
+  }
+
+  test('the inline subnet resources read the same properties objects; the other subnets are not evaluated', () => {
+    const t = inline(doc([vnet({ subnets: [{ name: 'apim', properties: { addressPrefix: '10.0.1.0/24' } }, { name: 'other', properties: { addressPrefix: "[parameters('never')]" } }] })], { parameters: { never: { type: 'string' } } }));
+    const apim = byName(t, 'vnet/apim', 'Microsoft.Network/virtualNetworks/subnets');
+    const other = byName(t, 'vnet/other', 'Microsoft.Network/virtualNetworks/subnets');
+    const list = byName(t, 'vnet', 'Microsoft.Network/virtualNetworks').properties().subnets as Record<string, Value>[];
+    const desc = Object.getOwnPropertyDescriptor(list[1], 'properties');
+    assert.ok(desc?.get, "the other subnet's properties are still a getter (not evaluated)");
+    assert.equal(apim.properties(), list[0].properties);
+    assert.equal(json(other.properties()), '{"addressPrefix":"{parameters(\'never\')}"}');
+    assert.equal(other.properties(), list[1].properties);
+  });
+
+  test('a subnet whose properties read themselves through reference() gets a cycle value, not a stack overflow', () => {
+    const t = inline(doc([vnet({ subnets: [{ name: 'a', properties: { addressPrefix: "[reference(resourceId('Microsoft.Network/virtualNetworks', 'vnet')).subnets[0].properties.addressPrefix]" } }] })]));
+    const s = byName(t, 'vnet/a', 'Microsoft.Network/virtualNetworks/subnets');
+    const v = (s.properties() as Record<string, Value>).addressPrefix;
+    assert.ok(isUnknown(v), show(v));
+  });
+});

@@ -456,6 +456,55 @@ class ScopeImpl implements Scope {
   }
 
   /**
+   * A VNet's `properties`: what evalNode gives, except that the `properties` of each subnet of a
+   * literal `subnets` array are evaluated when first read (a getter, the same value every read).
+   * The analysis reads the names of every subnet (to resolve ids) but the properties of only the
+   * few it follows (the APIM subnet's); a VNet may declare dozens. Anything unusual (a property
+   * copy loop, duplicate keys) takes evalNode.
+   */
+  evalVnetProperties(node: Node, env: Env): Value {
+    if (!isPlainObjectNode(node)) return this.evalNode(node, env, 0);
+    const obj: ValueObject = {};
+    this.t.setOrigin(obj, { file: this.file.file, node, literal: !env.via, via: env.via });
+    for (const p of node.children ?? []) {
+      const k = p.children?.[0];
+      const vn = p.children?.[1];
+      if (!k || !vn || typeof k.value !== 'string') continue;
+      setProp(obj, k.value, vn.type === 'array' && lower(k.value) === 'subnets' ? this.lazySubnets(vn, env) : this.evalNode(vn, env, 1));
+    }
+    return obj;
+  }
+
+  /** The `subnets` array of evalVnetProperties (depth 1), each plain subnet object with lazy `properties`. */
+  private lazySubnets(node: Node, env: Env): Value[] {
+    const arr: Value[] = [];
+    for (const c of node.children ?? []) {
+      if (!isPlainObjectNode(c)) {
+        arr.push(this.evalNode(c, env, 2));
+        continue;
+      }
+      const obj: ValueObject = {};
+      this.t.setOrigin(obj, { file: this.file.file, node: c, literal: !env.via, via: env.via });
+      for (const p of c.children ?? []) {
+        const k = p.children?.[0];
+        const vn = p.children?.[1];
+        if (!k || !vn || typeof k.value !== 'string') continue;
+        if (lower(k.value) !== 'properties') {
+          setProp(obj, k.value, this.evalNode(vn, env, 3));
+          continue;
+        }
+        const cell = new Cell<Value>();
+        const compute = () => this.guarded('the properties of a subnet', () => this.evalNode(vn, env, 3));
+        const cycle = () => new Unknown(`${this.keyPrefix}cycle(subnet properties@${vn.offset})`, 'the properties of the subnet depend on themselves');
+        Object.defineProperty(obj, k.value, { enumerable: true, configurable: true, get: () => cell.get(this.t, compute, cycle) });
+      }
+      arr.push(obj);
+    }
+    this.t.setOrigin(arr, { file: this.file.file, node, literal: !env.via, via: env.via });
+    return arr;
+  }
+
+  /**
    * evalNode, but only where `choose` and the mention analysis say (see Resource.partialProperties):
    * the same objects, arrays, keys, indices and origins, with `undefined` for what is left out.
    */
@@ -1093,6 +1142,23 @@ function describeCount(node: Node): string {
   return String(node.value);
 }
 
+/**
+ * An object node with no `copy` member (any case) and no key written twice (exactly or in
+ * another case): its value is one member per key, so members may be evaluated one by one.
+ */
+function isPlainObjectNode(node: Node): boolean {
+  if (node.type !== 'object') return false;
+  const seen = new Set<string>();
+  for (const p of node.children ?? []) {
+    const k = p.children?.[0]?.value;
+    if (typeof k !== 'string') continue;
+    const l = lower(k);
+    if (l === 'copy' || seen.has(l)) return false;
+    seen.add(l);
+  }
+  return true;
+}
+
 function isPropertyCopy(node: Node): boolean {
   const els = items(node);
   return els.length > 0 && els.every((e) => e.type === 'object' && prop(e, 'name') !== undefined && prop(e, 'input') !== undefined);
@@ -1643,6 +1709,7 @@ class ResourceImpl implements Resource {
       }
       return o;
     }
+    if (pn && this.typeLower === VNETS) return this.scope.guarded('a resource member', () => this.scope.evalVnetProperties(pn, this.env));
     return pn ? this.evalMember(pn) : {};
   }
 
