@@ -1510,7 +1510,13 @@ class ResourceImpl implements Resource {
     this.type = type;
     this.typeLower = lower(type);
     this.env = env;
-    Object.assign(this, extra);
+    // field by field (Object.assign is a generic copy, a tenth of building the resource list)
+    if (extra.symbolicName !== undefined) this.symbolicName = extra.symbolicName;
+    if (extra.copyIndex !== undefined) this.copyIndex = extra.copyIndex;
+    if (extra.copyCountUnknown !== undefined) this.copyCountUnknown = extra.copyCountUnknown;
+    if (extra.inline !== undefined) this.inline = extra.inline;
+    if (extra.explicitParent !== undefined) this.explicitParent = extra.explicitParent;
+    if (extra.inlineData !== undefined) this.inlineData = extra.inlineData;
     this.apiVersion = extra.inlineData ? extra.explicitParent?.apiVersion : str(prop(node, 'apiVersion'));
     const ex = extra.inlineData ? undefined : prop(node, 'existing');
     this.existing = !!ex && ex.type === 'boolean' && ex.value === true;
