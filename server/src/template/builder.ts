@@ -228,34 +228,55 @@ function asNameValue(v: Value, what: string): string | Unknown {
 
 class ParamDeclImpl implements ParameterDecl {
   name: string;
-  type?: string;
   node: Node;
-  defaultValueNode?: Node;
-  allowedValues?: Value[];
-  allowedValuesNode?: Node;
-  /** languageVersion 2.0 `nullable: true`. */
-  nullable: boolean;
-  private readonly suppliedCell = new Cell<{ value: Value; origin?: Origin } | undefined>();
+  // read from the declaration on first use: a nested template declares many parameters, and
+  // most are only ever asked for their value
+  private _type?: string | null;
+  private _defaultValueNode?: Node | null;
+  private _nullable?: boolean;
+  private _allowed?: { node?: Node; values?: Value[] };
+  private suppliedCell?: Cell<{ value: Value; origin?: Origin } | undefined>;
   constructor(
     name: string,
     node: Node,
-    private readonly supplier: () => { value: Value; origin?: Origin } | undefined,
-    private readonly tpl: () => Tracker,
+    private readonly tracker: Tracker,
+    /** What the parent deployment passes (inner scopes), by parameter name. */
+    private readonly supply: ((name: string) => { value: Value; origin?: Origin } | undefined) | undefined,
   ) {
     this.name = name;
     this.node = node;
-    this.type = str(prop(node, 'type'));
-    this.defaultValueNode = prop(node, 'defaultValue');
-    const nl = prop(node, 'nullable');
-    this.nullable = !!nl && nl.type === 'boolean' && nl.value === true;
-    const av = prop(node, 'allowedValues');
-    if (av && av.type === 'array') {
-      this.allowedValuesNode = av;
-      this.allowedValues = items(av).map((n) => literalValue(n));
+  }
+  get type(): string | undefined {
+    if (this._type === undefined) this._type = str(prop(this.node, 'type')) ?? null;
+    return this._type ?? undefined;
+  }
+  get defaultValueNode(): Node | undefined {
+    if (this._defaultValueNode === undefined) this._defaultValueNode = prop(this.node, 'defaultValue') ?? null;
+    return this._defaultValueNode ?? undefined;
+  }
+  /** languageVersion 2.0 `nullable: true`. */
+  get nullable(): boolean {
+    if (this._nullable === undefined) {
+      const nl = prop(this.node, 'nullable');
+      this._nullable = !!nl && nl.type === 'boolean' && nl.value === true;
     }
+    return this._nullable;
+  }
+  private get allowed(): { node?: Node; values?: Value[] } {
+    if (!this._allowed) {
+      const av = prop(this.node, 'allowedValues');
+      this._allowed = av && av.type === 'array' ? { node: av, values: items(av).map((n) => literalValue(n)) } : {};
+    }
+    return this._allowed;
+  }
+  get allowedValues(): Value[] | undefined {
+    return this.allowed.values;
+  }
+  get allowedValuesNode(): Node | undefined {
+    return this.allowed.node;
   }
   get supplied(): { value: Value; origin?: Origin } | undefined {
-    return this.suppliedCell.get(this.tpl(), this.supplier, () => ({
+    return (this.suppliedCell ??= new Cell()).get(this.tracker, () => this.supply?.(this.name), () => ({
       value: new Unknown(`cycle(parameters('${this.name}'))`, `the value of parameter '${this.name}' depends on itself`),
     }));
   }
@@ -333,10 +354,9 @@ class ScopeImpl implements Scope {
   get parameters(): Map<string, ParameterDecl> {
     if (this._parameters) return this._parameters;
     const out = new Map<string, ParameterDecl>();
-    const supply = this.supply ?? (() => undefined);
     for (const [name, node] of entries(prop(this.templateNode, 'parameters'))) {
       if (node.type !== 'object') continue;
-      out.set(lower(name), new ParamDeclImpl(name, node, () => supply(name), () => this.t));
+      out.set(lower(name), new ParamDeclImpl(name, node, this.t, this.supply));
     }
     return (this._parameters = out);
   }
