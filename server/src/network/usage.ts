@@ -19,6 +19,7 @@ import {
   type ValueObject,
 } from '../expressions/value';
 import type { Origin, Resource, Template } from '../template/model';
+import { prop } from '../template/parse';
 import { SUBNET_TYPE, VNET_TYPE, conditionTrue, member, safe, sameType, splitName, resourceOrigin } from './chain';
 
 export interface SubnetUser {
@@ -299,13 +300,8 @@ function chooseMember(key: string): 'skip' | 'whole' | 'filter' {
 }
 
 function computedProperties(res: Resource): boolean {
-  for (const p of res.node.children ?? []) {
-    const k = p.children?.[0];
-    if (p.type === 'property' && k && typeof k.value === 'string' && k.value.length === 10 && k.value.toLowerCase() === 'properties') {
-      return p.children?.[1]?.type === 'string';
-    }
-  }
-  return false;
+  // the member the builder evaluates (`prop`: exact name first, then any case; no lower-casing)
+  return prop(res.node, 'properties')?.type === 'string';
 }
 
 /** The resource walked and the keys and indices down to the value at hand ("properties", ...). */
