@@ -154,9 +154,12 @@ async function benchStatic() {
   }
   const rows = [];
   // Warm-up: a language server analyzes the same documents again and again, so the figures are
-  // steady state. Before any measurement, every case is parsed and analyzed a few times (about
-  // 1.5 s of each per case at most), so that V8 has optimized the code paths every case takes;
-  // the first (cold) analysis of each case in this pass is reported beside the medians.
+  // steady state. Before any measurement, every case is parsed and analyzed for 1.5 s (at most
+  // 400 times), so that V8 has optimized the code paths every case takes; the first (cold)
+  // analysis of each case in this pass is reported beside the medians. (Thirty rounds, the cap
+  // until session 5, were not enough: the analysis of apim-arm.json, a hundred functions each
+  // called a few times per run, still took 9-35 ms in the first ten timed runs and about 6 ms
+  // after 300, while parseTree was steady.)
   const cold = new Map();
   for (const c of cases) {
     // warm-up texts end in tabs, measured ones in spaces: no warm-up text is in a parse cache later
@@ -165,7 +168,7 @@ async function benchStatic() {
     analyze({ file: '/bench/' + path.basename(c.name), text: v, readFile: () => undefined });
     cold.set(c, performance.now() - t);
     const until = performance.now() + (QUICK ? 300 : 1500);
-    for (let k = 0; k < (QUICK ? 3 : 30) && performance.now() < until; k++) {
+    for (let k = 0; k < (QUICK ? 3 : 400) && performance.now() < until; k++) {
       const w = c.text + '\t'.repeat(k + 2);
       parseTree(w, [], { allowTrailingComma: true, disallowComments: false });
       analyze({ file: '/bench/' + path.basename(c.name), text: w, readFile: () => undefined });
@@ -179,7 +182,13 @@ async function benchStatic() {
     const tP = [], tS = [], tA = [], ratio = [];
     /** The timed windows, to count those a garbage-collection pause fell into. */
     const wP = [], wA = [];
-    let last;
+    // The language server keeps the latest analysis of every open document until the next one
+    // replaces it, so a collection never finds the document's objects all dead. Held here too:
+    // without it, the collection below drops the object shapes (V8 maps) of this document's
+    // values, and every optimized function that had seen them is deoptimized ("weak objects":
+    // 82 of them on apim-arm.json, 8 with the analysis held), which made the first twenty timed
+    // analyses after it up to three times slower (session 5).
+    let last = analyze({ file: '/bench/' + path.basename(c.name), text: c.text + '\t', readFile: () => undefined });
     // Each case starts from a collected heap: what earlier cases left behind (the warm-up of a
     // 10 MB template leaves hundreds of MB of dead objects) must not decide how expensive this
     // case's garbage collections are.
@@ -639,7 +648,7 @@ function renderMarkdown(res) {
       L.push(`| ${r.name} | ${kb(r.bytes)} | ${r.kind}, ${r.findings} | ${r1(r.parseTree.median)} / ${r1(r.parseTree.p95)} | ${r1(r.jsonService.median)} / ${r1(r.jsonService.p95)} | ${r1(r.analyze.median)} / ${r1(r.analyze.p95)} | **${r2(r.ratio)}** | ${r.gcRuns ? `${r.gcRuns.parseTree} / ${r.gcRuns.analyze} of ${r.gcRuns.of}` : ''} | ${r.coldAnalyzeMs === undefined ? '' : r1(r.coldAnalyzeMs)} | ${r.load} |`);
     }
     L.push('');
-    L.push('Ratio = median over runs of (analyze time / parseTree time of the same run; the two alternate in order), after a warm-up pass (every case parsed and analyzed up to 30 times or 1.5 s, as a running server has) and a full garbage collection before each case; the JSON service is timed in its own loop after the pair (in VS Code it runs in another process). "Runs with a GC pause": how many timed runs a garbage-collection pause fell into (such a run takes several times longer; the medians are over all runs). "First analyze (cold)" is the first analysis of the case in the warm-up pass (earlier cases have already warmed the shared code).');
+    L.push('Ratio = median over runs of (analyze time / parseTree time of the same run; the two alternate in order), after a warm-up pass (every case parsed and analyzed for 1.5 s, at most 400 times, as a running server has) and a full garbage collection before each case; the JSON service is timed in its own loop after the pair (in VS Code it runs in another process). "Runs with a GC pause": how many timed runs a garbage-collection pause fell into (such a run takes several times longer; the medians are over all runs). "First analyze (cold)" is the first analysis of the case in the warm-up pass (earlier cases have already warmed the shared code).');
     L.push('');
   }
   if (res.lsp) {
