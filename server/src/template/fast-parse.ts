@@ -51,9 +51,13 @@ const FOUR_SPACES = new Float64Array(new Uint16Array([32, 32, 32, 32]).buffer)[0
  * read every char. Texts up to 8 Mi chars share one buffer: the arrays are valid until the next
  * call (the scanners are synchronous and keep no reference).
  */
-export function codeUnits(text: string): { units: Uint16Array; quads: Float64Array } {
+export function codeUnits(text: string): { units: Uint16Array; quads: Float64Array; sentinel: Uint16Array } {
   const buffer = units(text);
-  return { units: new Uint16Array(buffer, 0, text.length), quads: new Float64Array(buffer, 0, text.length >> 2) };
+  const n = text.length;
+  // one unit more, a 0 (a control character, which ends every string scan) after the text
+  const sentinel = new Uint16Array(buffer, 0, n + 1);
+  sentinel[n] = 0;
+  return { units: new Uint16Array(buffer, 0, n), quads: new Float64Array(buffer, 0, n >> 2), sentinel };
 }
 
 /** The end of the run of spaces (U+0020) starting at or before `p` in `u` (`quads`: see `codeUnits`). */
@@ -70,10 +74,10 @@ export function spacesEnd(u: Uint16Array, quads: Float64Array, p: number): numbe
   return p;
 }
 
-/** The UTF-16 code units of `text` in an ArrayBuffer of at least 2 × length bytes (length ≥ 4). */
+/** The UTF-16 code units of `text` in an ArrayBuffer of at least 2 × (length + 1) bytes and 8 (room for the sentinel). */
 function units(text: string): ArrayBuffer {
   const n = text.length;
-  const bytes = Math.max(2 * n, 8);
+  const bytes = Math.max(2 * n + 2, 8);
   let buffer: ArrayBuffer;
   if (n <= REUSED_UNITS) {
     if (text === reusedText && reused) return reused;
@@ -257,6 +261,50 @@ function numberEnd(u: Uint16Array, start: number): number {
   return i;
 }
 
+/** Set by `closingQuote`: whether the string it scanned holds an escape. */
+let stringEscaped = false;
+
+/**
+ * The position of the closing quote of the string whose content starts at `i` (after its opening
+ * quote); BAIL on a control character, an escape JSON does not have, or the end of the text.
+ * `s` is `u` with one more unit, a 0 at index n (see `codeUnits`): every scan stops there, so the
+ * loop needs no bounds test, and it reads four units a round (most of a template's text is
+ * plain characters inside strings).
+ */
+function closingQuote(u: Uint16Array, s: Uint16Array, n: number, i: number): number {
+  let escaped = false;
+  for (;;) {
+    let e: number;
+    for (;;) {
+      e = s[i];
+      if (e === 34 || e === 92 || e < 0x20) break;
+      e = s[i + 1];
+      if (e === 34 || e === 92 || e < 0x20) {
+        i += 1;
+        break;
+      }
+      e = s[i + 2];
+      if (e === 34 || e === 92 || e < 0x20) {
+        i += 2;
+        break;
+      }
+      e = s[i + 3];
+      if (e === 34 || e === 92 || e < 0x20) {
+        i += 3;
+        break;
+      }
+      i += 4;
+    }
+    if (e === 34) {
+      stringEscaped = escaped;
+      return i;
+    }
+    if (e !== 92 || i >= n) throw BAIL; // a control character, or the end of the text
+    escaped = true;
+    i = escapeEnd(u, i);
+  }
+}
+
 /** The containers `skipContainer` has open, innermost last (1: object, 2: array). */
 const skipStack = new Uint8Array(DEPTH_CAP + 1);
 /** Whether the last `skipContainer` met a `templateLink` key (see `lastScanSawTemplateLink`). */
@@ -268,7 +316,7 @@ let skipSawLink = false;
  * bookkeeping (a scan for the document kind spends most of its time here: the `resources`
  * array). `room`: how many containers may be open here, this one included (the nesting limit).
  */
-function skipContainer(u: Uint16Array, quads: Float64Array, t: string, p: number, room: number): number {
+function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Array, t: string, p: number, room: number): number {
   const n = u.length;
   const stack = skipStack;
   let d = 1;
@@ -293,16 +341,8 @@ function skipContainer(u: Uint16Array, quads: Float64Array, t: string, p: number
 
     if (c === 34 /* " */ && state !== AFTER && state !== COLON) {
       const start = p;
-      let i = p + 1;
-      let escaped = false;
-      for (;;) {
-        let e = -1;
-        while (i < n && (e = u[i]) !== 34 && e !== 92 && e >= 0x20) i++;
-        if (e === 34 && i < n) break;
-        if (e !== 92 || i >= n) throw BAIL;
-        escaped = true;
-        i = escapeEnd(u, i);
-      }
+      const i = closingQuote(u, sentinel, n, p + 1);
+      const escaped = stringEscaped;
       p = i + 1;
       if (state === MEMBER) {
         if (p - start === 14 && !escaped && !skipSawLink && isTemplateLinkKey(u, start)) skipSawLink = true;
@@ -381,7 +421,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
   if (typeof text !== 'string') return undefined;
   const t = text;
   const n = t.length;
-  const { units: u, quads } = codeUnits(t);
+  const { units: u, quads, sentinel } = codeUnits(t);
   const depthLimit = Math.min(maxDepth, DEPTH_CAP);
   // the open containers, innermost last: object or array, node (when kept), keep mode, and for
   // an object the property whose value is being scanned (when kept) with its key node
@@ -436,16 +476,8 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
       if (c === 34 /* " */ && state !== AFTER && state !== COLON) {
         // a string: a property name (MEMBER) or a value (VALUE, ELEMENT)
         const start = p;
-        let i = p + 1;
-        let escaped = false;
-        for (;;) {
-          let e = -1;
-          while (i < n && (e = u[i]) !== 34 && e !== 92 && e >= 0x20) i++;
-          if (e === 34 && i < n) break;
-          if (e !== 92 || i >= n) throw BAIL; // a control character, or the end of the text
-          escaped = true;
-          i = escapeEnd(u, i);
-        }
+        const i = closingQuote(u, sentinel, n, p + 1);
+        const escaped = stringEscaped;
         p = i + 1;
         if (state === MEMBER) {
           keyOffset = start;
@@ -545,7 +577,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
         if (sp >= depthLimit) throw BAIL;
         if (keep >= LEAF) {
           // content not kept: validated and skipped (a LEAF keeps an empty placeholder)
-          const end = skipContainer(u, quads, t, p, depthLimit - sp);
+          const end = skipContainer(u, quads, sentinel, t, p, depthLimit - sp);
           done = keep === LEAF ? { type: c === 123 ? 'object' : 'array', offset: p, length: end - p, parent, children: [] } : undefined;
           p = end;
           state = AFTER;
