@@ -19,7 +19,7 @@ import {
   type ValueObject,
 } from '../expressions/value';
 import type { Origin, Resource, Template } from '../template/model';
-import { prop } from '../template/parse';
+import { prop, sameIgnoringCase } from '../template/parse';
 import { SUBNET_TYPE, VNET_TYPE, conditionTrue, member, safe, sameType, splitName, resourceOrigin } from './chain';
 
 export interface SubnetUser {
@@ -287,11 +287,15 @@ function getIndex(template: Template): UsageIndex {
   return idx;
 }
 
-/** A key the search does not read (IGNORED_KEYS, any case); lower-cased only when its length matches one. */
+/** A key the search does not read (IGNORED_KEYS, any case), compared without lower-casing it. */
 function isIgnoredKey(key: string): boolean {
-  return IGNORED_KEY_LENGTHS.has(key.length) && IGNORED_KEYS.has(key.toLowerCase());
+  const same = IGNORED_BY_LENGTH.get(key.length);
+  if (!same) return false;
+  for (const k of same) if (sameIgnoringCase(key, k)) return true;
+  return false;
 }
-const IGNORED_KEY_LENGTHS = new Set([...IGNORED_KEYS].map((k) => k.length));
+const IGNORED_BY_LENGTH = new Map<number, string[]>();
+for (const k of IGNORED_KEYS) IGNORED_BY_LENGTH.set(k.length, [...(IGNORED_BY_LENGTH.get(k.length) ?? []), k]);
 
 /** What walk() reads of a member outside a subnet key: nothing (IGNORED_KEYS), everything (a subnet key), or what may mention "subnet". */
 function chooseMember(key: string): 'skip' | 'whole' | 'filter' {

@@ -143,7 +143,7 @@ export function prop(node: Node | undefined, name: string): Node | undefined {
 }
 
 /** Case-insensitive equality of two strings of the same length, without allocating (ASCII fast path). */
-function sameIgnoringCase(a: string, b: string): boolean {
+export function sameIgnoringCase(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) {
     let x = a.charCodeAt(i);
     let y = b.charCodeAt(i);
