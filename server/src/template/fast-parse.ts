@@ -324,20 +324,9 @@ function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Arra
   let state = stack[0] === 1 ? MEMBER : ELEMENT;
   p++;
   for (;;) {
-    let c = -1;
-    while (p < n) {
-      c = u[p];
-      if (c === 32) {
-        p = spacesEnd(u, quads, p + 1);
-      } else if (c === 10 || c === 13 || c === 9) {
-        p++;
-      } else if (c === 47 /* / */) {
-        p = commentEnd(u, t, p);
-      } else {
-        break;
-      }
-    }
+    p = significantFrom(u, quads, t, p);
     if (p >= n) throw BAIL; // the container is not closed
+    const c = u[p];
 
     if (c === 34 /* " */ && state !== AFTER && state !== COLON) {
       const start = p;
@@ -394,6 +383,24 @@ function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Arra
     if (--d === 0) return p;
     state = AFTER;
   }
+}
+
+/** The position of the first character at or after `p` that is neither blank nor in a comment (the length at the end). */
+function significantFrom(u: Uint16Array, quads: Float64Array, t: string, p: number): number {
+  const n = u.length;
+  while (p < n) {
+    const c = u[p];
+    if (c === 32) {
+      p = spacesEnd(u, quads, p + 1);
+    } else if (c === 10 || c === 13 || c === 9) {
+      p++;
+    } else if (c === 47 /* / */) {
+      p = commentEnd(u, t, p);
+    } else {
+      break;
+    }
+  }
+  return p;
 }
 
 /** The position after the comment starting at `p` (on its `/`); BAIL when it is not one or not closed. */
@@ -458,20 +465,8 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
   try {
     for (;;) {
       // whitespace and comments
-      let c = -1;
-      while (p < n) {
-        c = u[p];
-        if (c === 32) {
-          p = spacesEnd(u, quads, p + 1);
-        } else if (c === 10 || c === 13 || c === 9) {
-          p++;
-        } else if (c === 47 /* / */) {
-          p = commentEnd(u, t, p);
-        } else {
-          break;
-        }
-      }
-      if (p >= n) c = -1;
+      p = significantFrom(u, quads, t, p);
+      const c = p < n ? u[p] : -1;
 
       if (c === 34 /* " */ && state !== AFTER && state !== COLON) {
         // a string: a property name (MEMBER) or a value (VALUE, ELEMENT)
