@@ -17,8 +17,10 @@
  * Speed notes (the scanner runs over every char of multi-MB templates, and V8's JSON.parse, native,
  * is the yardstick): one loop with an explicit stack and locals (no call per token); the text is
  * read from a UTF-16 copy in a reused typed array (`units`: one native copy, then element reads
- * 2-3× cheaper than charCodeAt) and never past its end; runs of spaces (indentation, half of a
- * pretty-printed template) are compared four at a time through a Float64Array view.
+ * 2-3× cheaper than charCodeAt) and never past its end but for one sentinel unit; strings are
+ * read four units a round; runs of spaces (indentation, half of a pretty-printed template) are
+ * compared four at a time through a Float64Array view; containers whose content the kind mode
+ * keeps nothing of are validated by a lighter loop (`skipContainer`).
  */
 import type { Node } from 'jsonc-parser';
 
@@ -46,10 +48,12 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const FOUR_SPACES = new Float64Array(new Uint16Array([32, 32, 32, 32]).buffer)[0];
 
 /**
- * The UTF-16 code units of `text` (`units`, one per char) and the same memory as Float64Array
- * elements of four units each (`quads`, for runs of spaces: see `spacesEnd`), for scanners that
- * read every char. Texts up to 8 Mi chars share one buffer: the arrays are valid until the next
- * call (the scanners are synchronous and keep no reference).
+ * The UTF-16 code units of `text` (`units`, one per char), the same memory as Float64Array
+ * elements of four units each (`quads`, for runs of spaces: see `spacesEnd`), and `units` with
+ * one unit more, a 0 after the text (`sentinel`: string scans stop there without a bounds test,
+ * see `closingQuote`), for scanners that read every char. Texts up to 8 Mi chars share one
+ * buffer: the arrays are valid until the next call (the scanners are synchronous and keep no
+ * reference).
  */
 export function codeUnits(text: string): { units: Uint16Array; quads: Float64Array; sentinel: Uint16Array } {
   const buffer = units(text);
