@@ -265,6 +265,13 @@ function numberEnd(u: Uint16Array, start: number): number {
   return i;
 }
 
+/** The position after the keyword (`true`, `false` or `null`, told by its first char `c`) at `p`; BAIL when it is none. */
+function keywordEnd(u: Uint16Array, t: string, p: number, c: number): number {
+  const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
+  if (!t.startsWith(word, p) || !isDelimiter(at(u, p + word.length))) throw BAIL;
+  return p + word.length;
+}
+
 /** Set by `closingQuote`: whether the string it scanned holds an escape. */
 let stringEscaped = false;
 
@@ -371,9 +378,7 @@ function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Arra
         continue;
       }
       if (c === 116 /* t */ || c === 102 /* f */ || c === 110 /* n */) {
-        const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
-        if (!t.startsWith(word, p) || !isDelimiter(at(u, p + word.length))) throw BAIL;
-        p += word.length;
+        p = keywordEnd(u, t, p, c);
       } else if (c === 45 || (c >= 48 && c <= 57)) {
         p = numberEnd(u, p);
       } else {
@@ -482,7 +487,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
           keyOffset = start;
           keyLength = p - start;
           if (keyLength === 14 && !escaped && !linkKey && isTemplateLinkKey(u, start)) linkKey = true;
-          keyName = keepsMembers(keeps[sp - 1]) ? stringValue(t, start, p, escaped) : undefined;
+          keyName = stringValue(t, start, p, escaped);
           state = COLON;
           continue;
         }
@@ -549,17 +554,12 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
         if (c !== 58) throw BAIL;
         const top = sp - 1;
         const objectKeep = keeps[top];
-        if (keepsMembers(objectKeep)) {
-          // all fields at once (one object shape); jsonc-parser's key order except colonOffset last
-          const prop: MutableNode = { type: 'property', offset: keyOffset, length: -1, parent: nodes[top], children: undefined, colonOffset: p };
-          keys[top] = { type: 'string', value: keyName, offset: keyOffset, length: keyLength, parent: prop };
-          props[top] = prop;
-          parent = prop;
-          keep = objectKeep === ALL ? ALL : valueKeep(objectKeep, keyName!);
-        } else {
-          parent = undefined;
-          keep = SKIP;
-        }
+        // all fields at once (one object shape); jsonc-parser's key order except colonOffset last
+        const prop: MutableNode = { type: 'property', offset: keyOffset, length: -1, parent: nodes[top], children: undefined, colonOffset: p };
+        keys[top] = { type: 'string', value: keyName, offset: keyOffset, length: keyLength, parent: prop };
+        props[top] = prop;
+        parent = prop;
+        keep = objectKeep === ALL ? ALL : valueKeep(objectKeep, keyName!);
         p++;
         state = VALUE;
         continue;
@@ -582,9 +582,11 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
           state = AFTER;
           continue;
         }
+        // opened here: a container that keeps its node, and an object its members (keep ≤ ENTRY:
+        // the others went to skipContainer above)
         const object = c === 123;
         isObject[sp] = object;
-        nodes[sp] = keep !== SKIP ? { type: object ? 'object' : 'array', offset: p, length: -1, parent, children: undefined } : undefined;
+        nodes[sp] = { type: object ? 'object' : 'array', offset: p, length: -1, parent, children: undefined };
         keeps[sp] = keep;
         kidsStart[sp] = kidsLen;
         props[sp] = undefined;
@@ -595,11 +597,9 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
       }
       const offset = p;
       if (c === 116 /* t */ || c === 102 /* f */ || c === 110 /* n */) {
-        const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
-        if (!t.startsWith(word, p) || !isDelimiter(at(u, p + word.length))) throw BAIL;
-        p += word.length;
+        p = keywordEnd(u, t, p, c);
         const value = c === 116 ? true : c === 102 ? false : null;
-        done = keep !== SKIP ? { type: value === null ? 'null' : 'boolean', offset, length: word.length, parent, value } : undefined;
+        done = keep !== SKIP ? { type: value === null ? 'null' : 'boolean', offset, length: p - offset, parent, value } : undefined;
       } else if (c === 45 || (c >= 48 && c <= 57)) {
         p = numberEnd(u, p);
         if (keep !== SKIP) {
