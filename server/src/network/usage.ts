@@ -73,8 +73,8 @@ const SKIP_TYPES = new Set(
  * Keys whose contents are never a use of a subnet, so the search does not read them: network
  * ACLs (they allow traffic FROM a subnet), and members that by their ARM schema hold scalars or
  * references to other kinds of resources (a private endpoint's connections to its target service,
- * an application gateway's certificates, listeners, rules and probes, public IPs, NSGs, route
- * tables and security groups of a NIC). Reading them cost the most where their values come from
+ * an application gateway's certificates, listeners, rules and probes, public IPs, and a NIC's NSG
+ * and security groups). Reading them cost the most where their values come from
  * parameters of nested deployments (each was followed to decide that it names no subnet); a
  * subnet id written there is not a use of the subnet either.
  */

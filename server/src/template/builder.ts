@@ -484,15 +484,9 @@ class ScopeImpl implements Scope {
    */
   evalVnetProperties(node: Node, env: Env): Value {
     if (!isPlainObjectNode(node)) return this.evalNode(node, env, 0);
-    const obj: ValueObject = {};
-    this.t.setOrigin(obj, { file: this.file.file, node, literal: !env.via, via: env.via });
-    for (const p of node.children ?? []) {
-      const k = p.children?.[0];
-      const vn = p.children?.[1];
-      if (!k || !vn || typeof k.value !== 'string') continue;
-      setProp(obj, k.value, vn.type === 'array' && lower(k.value) === 'subnets' ? this.lazySubnets(vn, env) : this.evalNode(vn, env, 1));
-    }
-    return obj;
+    return this.plainObject(node, env, (obj, key, vn) =>
+      setProp(obj, key, vn.type === 'array' && lower(key) === 'subnets' ? this.lazySubnets(vn, env) : this.evalNode(vn, env, 1)),
+    );
   }
 
   /** The `subnets` array of evalVnetProperties (depth 1), each plain subnet object with lazy `properties`. */
@@ -503,25 +497,30 @@ class ScopeImpl implements Scope {
         arr.push(this.evalNode(c, env, 2));
         continue;
       }
-      const obj: ValueObject = {};
-      this.t.setOrigin(obj, { file: this.file.file, node: c, literal: !env.via, via: env.via });
-      for (const p of c.children ?? []) {
-        const k = p.children?.[0];
-        const vn = p.children?.[1];
-        if (!k || !vn || typeof k.value !== 'string') continue;
-        if (lower(k.value) !== 'properties') {
-          setProp(obj, k.value, this.evalNode(vn, env, 3));
-          continue;
-        }
-        const cell = new Cell<Value>();
-        const compute = () => this.guarded('the properties of a subnet', () => this.evalNode(vn, env, 3));
-        const cycle = () => new Unknown(`${this.keyPrefix}cycle(subnet properties@${vn.offset})`, 'the properties of the subnet depend on themselves');
-        Object.defineProperty(obj, k.value, { enumerable: true, configurable: true, get: () => cell.get(this.t, compute, cycle) });
-      }
-      arr.push(obj);
+      arr.push(
+        this.plainObject(c, env, (obj, key, vn) => {
+          if (lower(key) !== 'properties') return setProp(obj, key, this.evalNode(vn, env, 3));
+          const cell = new Cell<Value>();
+          const compute = () => this.guarded('the properties of a subnet', () => this.evalNode(vn, env, 3));
+          const cycle = () => new Unknown(`${this.keyPrefix}cycle(subnet properties@${vn.offset})`, 'the properties of the subnet depend on themselves');
+          Object.defineProperty(obj, key, { enumerable: true, configurable: true, get: () => cell.get(this.t, compute, cycle) });
+        }),
+      );
     }
     this.t.setOrigin(arr, { file: this.file.file, node, literal: !env.via, via: env.via });
     return arr;
+  }
+
+  /** evalNode's object, with its origin, for a plain object node (isPlainObjectNode): `member` sets each member. */
+  private plainObject(node: Node, env: Env, member: (obj: ValueObject, key: string, valueNode: Node) => void): ValueObject {
+    const obj: ValueObject = {};
+    this.t.setOrigin(obj, { file: this.file.file, node, literal: !env.via, via: env.via });
+    for (const p of node.children ?? []) {
+      const k = p.children?.[0];
+      const vn = p.children?.[1];
+      if (k && vn && typeof k.value === 'string') member(obj, k.value, vn);
+    }
+    return obj;
   }
 
   /**
