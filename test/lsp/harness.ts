@@ -68,13 +68,23 @@ export class LspClient {
   private readonly listeners = new Set<() => void>();
   private readonly docs = new Map<string, TextDocument>();
 
+  /**
+   * The reader of the server's stdout. When the server dies in the middle of a message, the rest
+   * never comes, and vscode-jsonrpc re-arms a 10 s "partial message" timer forever (disposing the
+   * connection does not clear it), which kept a finished test file's process alive: `stopReading`
+   * turns that timer off.
+   */
+  private readonly reader: StreamMessageReader;
+
   private constructor(readonly child: ChildProcess) {
-    this.conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.reader = new StreamMessageReader(child.stdout!);
+    this.conn = createProtocolConnection(this.reader, new StreamMessageWriter(child.stdin!));
     child.stderr!.on('data', (b: Buffer) => {
       this.stderr += b.toString();
     });
     child.on('exit', (code) => {
       this.exitCode = code;
+      this.stopReading();
       this.notify();
       // pending requests fail instead of hanging when the server dies
       setImmediate(() => {
@@ -244,8 +254,14 @@ export class LspClient {
     return code.code;
   }
 
+  /** No more partial-message timers (see `reader`): nothing more will arrive after the server is gone. */
+  private stopReading(): void {
+    this.reader.partialMessageTimeout = 0;
+  }
+
   kill(): void {
     if (this.exitCode === undefined) this.child.kill();
+    this.stopReading();
     try {
       this.conn.dispose();
     } catch {
