@@ -187,3 +187,70 @@ describe('candidates in another resource group', () => {
     assert.ok(inApp.kind === 'resource' && inApp.resource === named(1) && inApp.certain === true);
   });
 });
+
+describe('candidates whose name starts with other literal text', () => {
+  const dep = (name: string) => ({
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2022-09-01',
+    name,
+    properties: { mode: 'Incremental', template: { $schema: tpl.$schema, contentVersion: '1.0.0.0', resources: [] } },
+  });
+  const names = [
+    "[format('vnet-{0}-deployment', parameters('suffix'))]", // 0: other head
+    "[format('apim-{0}-deployment', parameters('suffix'))]", // 1: the one
+    "[concat('APIM-', parameters('suffix'), '-other')]", // 2: same head (any case), other tail
+    'vnet-literal', // 3: a literal with another head
+    "[parameters('anyName')]", // 4: no head: compared
+    "[format('{{apim}}-{0}', parameters('suffix'))]", // 5: starts with an escaped brace: no head known
+    "[format('vnet-{0}', parameters('missing'))]", // 6: other head, and its argument fails
+  ];
+  const doc = {
+    $schema: tpl.$schema,
+    contentVersion: '1.0.0.0',
+    parameters: { suffix: { type: 'string' }, anyName: { type: 'string' } },
+    resources: names.map(dep),
+  };
+
+  const desc = (r: ResolveResult): string => (r.kind === 'resource' ? `resource ${String(r.resource.name)} certain=${r.certain}` : `${r.kind}: ${r.reason}`);
+
+  const countNames = (t: Template, run: () => ResolveResult): { r: ResolveResult; calls: Map<unknown, number> } => {
+    const first = t.resources.find((r) => r.type === 'Microsoft.Resources/deployments')!;
+    const proto = Object.getPrototypeOf(first) as { nameSegments(this: unknown): Value[] };
+    const saved = proto.nameSegments;
+    const calls = new Map<unknown, number>();
+    proto.nameSegments = function (this: unknown) {
+      calls.set(this, (calls.get(this) ?? 0) + 1);
+      return saved.call(this);
+    };
+    try {
+      return { r: run(), calls };
+    } finally {
+      proto.nameSegments = saved;
+    }
+  };
+
+  test('are ruled out without evaluating their names; the answer is the one evaluation gives', () => {
+    const t = inline(doc);
+    const deps = t.resources.filter((r) => r.type === 'Microsoft.Resources/deployments');
+    const { r, calls } = countNames(t, () => t.resolveId(t.root.evaluateString("[resourceId('Microsoft.Resources/deployments', format('apim-{0}-deployment', parameters('suffix')))]")));
+    // 1 is certain (same parts); 2 and 4 are possible; a certain match wins
+    assert.ok(r.kind === 'resource' && r.resource === deps[1] && r.certain, desc(r));
+    for (const i of [0, 3, 6]) assert.equal(calls.get(deps[i]) ?? 0, 0, `candidate ${i} (${names[i]}) is not asked for its name`);
+    for (const i of [1, 2, 4, 5]) assert.ok((calls.get(deps[i]) ?? 0) > 0, `candidate ${i} (${names[i]}) is compared by name`);
+  });
+
+  test('a name whose head differs cannot be the id, even when its arguments fail to evaluate', () => {
+    const t = inline({ ...doc, resources: [dep(names[6])] });
+    const r = t.resolveId(t.root.evaluateString("[resourceId('Microsoft.Resources/deployments', 'apim-x')]"));
+    assert.equal(r.kind, 'external', desc(r));
+    // the same deployment is found by a name that agrees with its head
+    const same = t.resolveId(t.root.evaluateString("[resourceId('Microsoft.Resources/deployments', 'vnet-x')]"));
+    assert.ok(same.kind === 'resource' && same.resource === t.resources[0] && !same.certain, desc(same));
+  });
+
+  test('a literal name is compared as a whole head: a longer or shorter literal id does not match', () => {
+    const t = inline({ ...doc, resources: [dep('vnet-literal')] });
+    assert.equal(t.resolveId(t.root.evaluateString("[resourceId('Microsoft.Resources/deployments', 'vnet-literal-2')]")).kind, 'external');
+    assert.equal(t.resolveId(t.root.evaluateString("[resourceId('Microsoft.Resources/deployments', 'VNET-LITERAL')]")).kind, 'resource');
+  });
+});

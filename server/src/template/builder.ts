@@ -1573,6 +1573,25 @@ class ResourceImpl implements Resource {
   /** True when type and name of this nested child were composed from the parent's. */
   composedFromParent = false;
 
+  private _namePrefix?: string;
+
+  /**
+   * Lower-cased text that every value this resource's name can take starts with, read from the
+   * name as written, without evaluating it: a literal name whole, the literal head of `format()`
+   * (up to its first placeholder) or of `concat()`; '' when nothing is known. A name evaluated
+   * to a string or a symbolic string starts with it; so an id whose name starts otherwise cannot
+   * name this resource (see `resolveParsed`).
+   */
+  namePrefix(): string {
+    if (this._namePrefix !== undefined) return this._namePrefix;
+    let p = '';
+    if (!this.inlineData && !(this.explicitParent && this.composedFromParent)) {
+      const nn = prop(this.node, 'name');
+      if (nn && nn.type === 'string' && typeof nn.value === 'string') p = literalHead(nn.value).toLowerCase();
+    }
+    return (this._namePrefix = p);
+  }
+
   nameSegments(): Value[] {
     if (this._segments) return this._segments;
     const segs = nameSegments(this.name);
@@ -2747,7 +2766,11 @@ class TemplateImpl implements Template {
     const cands = this.byType.get(lower(type)) ?? [];
     const certain: ResourceImpl[] = [];
     const possible: ResourceImpl[] = [];
+    const head = namesHead(parsed.names);
     for (const c of cands) {
+      // A name that starts with other literal text cannot be the id's name, whatever its
+      // arguments are: ruled out without evaluating it.
+      if (head !== '' && !headsAgree(c.namePrefix(), head)) continue;
       // The scope first: it is evaluated once per deployment, a name once per resource, so
       // candidates in another resource group (or subscription) are ruled out before their names
       // are evaluated. (`and` is commutative: the order changes what is evaluated, not the answer.)
@@ -2914,6 +2937,51 @@ class TemplateImpl implements Template {
     if (r.rawMember('location')) o.location = r.location();
     return o;
   }
+}
+
+/** The literal text a template-language string's values start with: see `ResourceImpl.namePrefix`. */
+function literalHead(text: string): string {
+  if (text.startsWith('[[')) return text.slice(1);
+  if (!isExpression(text)) return text;
+  const ast = parseCached(text).ast;
+  return ast ? exprHead(ast) : '';
+}
+
+/** The literal text every string value of the expression starts with ('' when none is known). */
+function exprHead(e: ExprNode): string {
+  if (e.kind === 'string') return e.value;
+  if (e.kind !== 'call' || e.namespace !== undefined || e.args.length === 0) return '';
+  const fn = lower(e.name);
+  const first = e.args[0];
+  if (fn === 'format') {
+    if (first.kind !== 'string') return '';
+    // up to the first brace: `{0}` is an argument, `{{` an escaped brace
+    const cut = first.value.search(/[{}]/);
+    return cut < 0 ? first.value : first.value.slice(0, cut);
+  }
+  if (fn === 'concat') return exprHead(first);
+  return '';
+}
+
+/** The literal text an id's name segments start with (lower-cased), up to the first unknown. */
+function namesHead(names: Value[]): string {
+  let head = '';
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i];
+    if (i > 0) head += '/';
+    if (typeof n === 'string') {
+      head += n;
+      continue;
+    }
+    if (isUnknown(n) && n.parts && typeof n.parts[0] === 'string') head += n.parts[0];
+    break;
+  }
+  return head.toLowerCase();
+}
+
+/** Whether two literal heads can start the same string (one is a prefix of the other). */
+function headsAgree(a: string, b: string): boolean {
+  return a.length <= b.length ? b.startsWith(a) : a.startsWith(b);
 }
 
 function compareOrder(a: ResourceImpl, b: ResourceImpl): number {
