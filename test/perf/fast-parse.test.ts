@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parseTree, type Node } from 'jsonc-parser';
-import { fastKindTree, fastParseTree } from '../../server/src/template/fast-parse';
+import { fastKindTree, fastParseTree, lazyParseTree } from '../../server/src/template/fast-parse';
 import { analyze, firstSyntaxError } from '../../server/src/analyzer';
 import { detectDocumentKind } from '../../server/src/template/builder';
 import { detectKindOfRoot } from '../../server/src/template/params';
@@ -54,10 +54,18 @@ function jsonc(text: string): { root: Node | undefined; errors: number } {
   return { root, errors: errors.length };
 }
 
-/** fastParseTree either gives up or agrees with jsonc-parser exactly (and only on error-free text). */
+/**
+ * fastParseTree either gives up or agrees with jsonc-parser exactly (and only on error-free text);
+ * lazyParseTree gives up on the same texts and builds the same tree when read whole.
+ */
 function agree(text: string): 'same' | 'bail' {
   const fast = fastParseTree(text);
+  const lazy = lazyParseTree(text);
+  assert.equal(lazy === undefined, fast === undefined, `lazyParseTree ${lazy ? 'accepted' : 'gave up on'} a text fastParseTree ${fast ? 'accepted' : 'gave up on'}`);
   if (!fast) return 'bail';
+  assert.ok(lazy);
+  assert.equal(lazy.parent, undefined);
+  assert.deepEqual(plain(lazy), plain(fast));
   const ref = jsonc(text);
   assert.equal(ref.errors, 0, 'the fast path accepted text jsonc-parser reports errors on');
   assert.ok(ref.root);
@@ -120,6 +128,7 @@ describe('fastParseTree', () => {
       '[1]]',
     ];
     for (const t of texts) assert.equal(fastParseTree(t), undefined, JSON.stringify(t));
+    for (const t of texts) assert.equal(lazyParseTree(t), undefined, `lazy: ${JSON.stringify(t)}`);
   });
 
   test('gives up beyond the nesting limit, accepts up to it', () => {
@@ -128,6 +137,32 @@ describe('fastParseTree', () => {
     assert.equal(fastParseTree('{"a":'.repeat(20) + '1' + '}'.repeat(20), 10), undefined);
     // far deeper than the JS stack: no exception either
     assert.equal(fastParseTree('['.repeat(200000) + ']'.repeat(200000), 1e9), undefined);
+    assert.ok(lazyParseTree('['.repeat(400) + ']'.repeat(400)));
+    assert.equal(lazyParseTree('['.repeat(401) + ']'.repeat(401)), undefined);
+    assert.equal(lazyParseTree('{"a":'.repeat(20) + '1' + '}'.repeat(20), 10), undefined);
+    assert.ok(lazyParseTree('{"a":'.repeat(10) + '1' + '}'.repeat(10), 10));
+    assert.equal(lazyParseTree('{"a":'.repeat(11) + '1' + '}'.repeat(11), 10), undefined);
+    assert.equal(lazyParseTree('[]', 0), undefined);
+    assert.equal(lazyParseTree('['.repeat(200000) + ']'.repeat(200000), 1e9), undefined);
+  });
+
+  test('lazyParseTree builds the children of a container when they are first read, once', () => {
+    const text = '{"a": {"b": [1, {"c": "d\\u0041"}], "e": true}, "f": [], "g": {}}';
+    const root = lazyParseTree(text)!;
+    // nothing below the root is built until read: the root's own fields are there
+    assert.deepEqual([root.type, root.offset, root.length], ['object', 0, text.length]);
+    const kids = root.children!;
+    assert.equal(root.children, kids, 'the same array on every read');
+    const a = kids[0].children![1];
+    assert.equal(a.type, 'object');
+    assert.equal(a.parent, kids[0]);
+    const b = a.children![0].children![1];
+    assert.deepEqual(b.children!.map((n) => n.type), ['number', 'object']);
+    assert.equal(b.children![1].children![0].children![1].value, 'dA');
+    assert.equal(b.children![1].parent, b);
+    assert.deepEqual(kids[1].children![1].children, []);
+    assert.deepEqual(kids[2].children![1].children, []);
+    assert.deepEqual(plain(root), plain(parseTree(text)!));
   });
 
   test('property: random JSON values, random layout, comments and trailing commas', () => {

@@ -316,6 +316,156 @@ function closingQuote(u: Uint16Array, s: Uint16Array, n: number, i: number): num
   }
 }
 
+/**
+ * The tokens of a well-formed text in document order, written by `skipContainer` as it validates
+ * (see `lazyParseTree`): for each string, object, array, number and keyword three int32 at
+ * `3 × index`: its start offset; its end offset (after it; negated for a string that holds an
+ * escape); and for a container the tape position (3 × index) of the first token after its
+ * content, for a property name the offset of its colon, else 0. A container is then read one level at a time, each
+ * nested container skipped in one step, without reading a char of the text again.
+ */
+interface Tape {
+  readonly t: string;
+  a: Int32Array;
+  /** The number of int32 written (3 × tokens). */
+  len: number;
+}
+
+/** Appends a token; returns the index of its first int32. */
+function tapePush(tape: Tape, start: number, end: number): number {
+  const at = tape.len;
+  if (at + 3 > tape.a.length) {
+    const grown = new Int32Array(tape.a.length * 2 + 48);
+    grown.set(tape.a);
+    tape.a = grown;
+  }
+  tape.a[at] = start;
+  tape.a[at + 1] = end;
+  tape.a[at + 2] = 0;
+  tape.len = at + 3;
+  return at;
+}
+
+/** The tape entries of the containers `skipContainer` has open (when it writes a tape). */
+const tapeOpen = new Int32Array(DEPTH_CAP + 1);
+
+/**
+ * An object or array node of a lazy tree: its `children` (jsonc-parser's nodes, nested
+ * containers lazy again) are built from the tape on first read.
+ */
+class LazyContainer {
+  readonly type: 'object' | 'array';
+  readonly offset: number;
+  readonly length: number;
+  readonly parent: Node | undefined;
+  private kids: Node[] | undefined = undefined;
+
+  constructor(
+    private readonly tape: Tape,
+    /** This container's entry in the tape. */
+    private readonly entry: number,
+    parent: Node | undefined,
+  ) {
+    const a = tape.a;
+    this.type = tape.t.charCodeAt(a[entry]) === 123 ? 'object' : 'array';
+    this.offset = a[entry];
+    this.length = a[entry + 1] - a[entry];
+    this.parent = parent;
+  }
+
+  get children(): Node[] {
+    return this.kids ?? (this.kids = this.expand());
+  }
+
+  private expand(): Node[] {
+    const tape = this.tape;
+    const a = tape.a;
+    const t = tape.t;
+    const self = this as unknown as Node;
+    const last = a[this.entry + 2];
+    const out: Node[] = [];
+    let e = this.entry + 3;
+    if (this.type === 'array') {
+      while (e < last) {
+        out.push(tapeValue(tape, e, self));
+        e = nextEntry(tape, e);
+      }
+      return out;
+    }
+    while (e < last) {
+      const start = a[e];
+      const end = a[e + 1];
+      // the same field order as the eager scan's nodes (one shape for both)
+      const prop: MutableNode = { type: 'property', offset: start, length: -1, parent: self as unknown as MutableNode, children: undefined, colonOffset: a[e + 2] };
+      const key: MutableNode = { type: 'string', value: stringValue(t, start, end < 0 ? -end : end, end < 0), offset: start, length: (end < 0 ? -end : end) - start, parent: prop };
+      const v = e + 3;
+      const value = tapeValue(tape, v, prop as unknown as Node);
+      prop.children = [key, value as unknown as MutableNode];
+      prop.length = value.offset + value.length - start;
+      out.push(prop as unknown as Node);
+      e = nextEntry(tape, v);
+    }
+    return out;
+  }
+}
+
+/** The entry after the token at `e` and its content. */
+function nextEntry(tape: Tape, e: number): number {
+  const c = tape.t.charCodeAt(tape.a[e]);
+  return c === 123 || c === 91 ? tape.a[e + 2] : e + 3;
+}
+
+/** The node of the value token at entry `e`. */
+function tapeValue(tape: Tape, e: number, parent: Node): Node {
+  const a = tape.a;
+  const t = tape.t;
+  const offset = a[e];
+  const c = t.charCodeAt(offset);
+  if (c === 123 || c === 91) return new LazyContainer(tape, e, parent) as unknown as Node;
+  let end = a[e + 1];
+  if (c === 34) {
+    const escaped = end < 0;
+    if (escaped) end = -end;
+    return { type: 'string', offset, length: end - offset, parent, value: stringValue(t, offset, end, escaped) } as Node;
+  }
+  if (c === 116 || c === 102 || c === 110) {
+    const value = c === 116 ? true : c === 102 ? false : null;
+    return { type: value === null ? 'null' : 'boolean', offset, length: end - offset, parent, value } as Node;
+  }
+  // the grammar checked by the scan admits no text that Number() turns into NaN
+  return { type: 'number', offset, length: end - offset, parent, value: Number(t.slice(offset, end)) } as Node;
+}
+
+/**
+ * The same tree as `fastParseTree` (accepting and rejecting the same texts), built lazily: one
+ * pass validates the whole text and writes its tokens to a tape (about half the work of building
+ * every node: no node, no string); each object and array builds its children from the tape when
+ * `children` is first read. An analysis reads a third of a large template's nodes (the resources'
+ * top members, the properties it evaluates), so most are never built.
+ */
+export function lazyParseTree(text: string, maxDepth = 400): Node | undefined {
+  if (typeof text !== 'string') return undefined;
+  const t = text;
+  const n = t.length;
+  const depthLimit = Math.min(maxDepth, DEPTH_CAP);
+  const { units: u, quads, sentinel } = codeUnits(t);
+  skipSawLink = false;
+  try {
+    const p = significantFrom(u, quads, t, 0);
+    const c = p < n ? u[p] : -1;
+    // a document that is not an object or an array (nothing to defer): the eager scan
+    if (c !== 123 && c !== 91) return scan(text, maxDepth, ALL);
+    if (depthLimit < 1) return undefined;
+    const tape: Tape = { t, a: new Int32Array(3 * ((n >> 4) + 16)), len: 0 };
+    const end = skipContainer(u, quads, sentinel, t, p, depthLimit, tape);
+    if (significantFrom(u, quads, t, end) < n) return undefined; // text after the root value
+    sawTemplateLink = skipSawLink;
+    return new LazyContainer(tape, 0, undefined) as unknown as Node;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The containers `skipContainer` has open, innermost last (1: object, 2: array). */
 const skipStack = new Uint8Array(DEPTH_CAP + 1);
 /** Whether the last `skipContainer` met a `templateLink` key (see `lastScanSawTemplateLink`). */
@@ -327,12 +477,15 @@ let skipSawLink = false;
  * bookkeeping (a scan for the document kind spends most of its time here: the `resources`
  * array). `room`: how many containers may be open here, this one included (the nesting limit).
  */
-function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Array, t: string, p: number, room: number): number {
+function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Array, t: string, p: number, room: number, tape: Tape | null): number {
   const n = u.length;
   const stack = skipStack;
   let d = 1;
   stack[0] = u[p] === 123 ? 1 : 2;
+  if (tape) tapeOpen[0] = tapePush(tape, p, 0);
   let state = stack[0] === 1 ? MEMBER : ELEMENT;
+  /** The tape entry of the property name before the colon. */
+  let keyEntry = 0;
   p++;
   for (;;) {
     p = significantFrom(u, quads, t, p);
@@ -344,6 +497,7 @@ function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Arra
       const i = closingQuote(u, sentinel, n, p + 1);
       const escaped = stringEscaped;
       p = i + 1;
+      if (tape) keyEntry = tapePush(tape, start, escaped ? -p : p);
       if (state === MEMBER) {
         if (p - start === 14 && !escaped && !skipSawLink && isTemplateLinkKey(u, start)) skipSawLink = true;
         state = COLON;
@@ -354,6 +508,7 @@ function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Arra
     }
     if (state === COLON) {
       if (c !== 58) throw BAIL;
+      if (tape) tape.a[keyEntry + 2] = p;
       p++;
       state = VALUE;
       continue;
@@ -372,11 +527,13 @@ function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Arra
       // a value other than a string (VALUE, or ELEMENT not closed by `]`)
       if (c === 123 || c === 91) {
         if (d >= room) throw BAIL;
+        if (tape) tapeOpen[d] = tapePush(tape, p, 0);
         stack[d++] = c === 123 ? 1 : 2;
         p++;
         state = c === 123 ? MEMBER : ELEMENT;
         continue;
       }
+      const start = p;
       if (c === 116 /* t */ || c === 102 /* f */ || c === 110 /* n */) {
         p = keywordEnd(u, t, p, c);
       } else if (c === 45 || (c >= 48 && c <= 57)) {
@@ -384,12 +541,19 @@ function skipContainer(u: Uint16Array, quads: Float64Array, sentinel: Uint16Arra
       } else {
         throw BAIL; // `,` where a value belongs, or no value
       }
+      if (tape) tapePush(tape, start, p);
       state = AFTER;
       continue;
     }
     // the closing bracket of the innermost container
     p++;
-    if (--d === 0) return p;
+    --d;
+    if (tape) {
+      const e = tapeOpen[d];
+      tape.a[e + 1] = p;
+      tape.a[e + 2] = tape.len;
+    }
+    if (d === 0) return p;
     state = AFTER;
   }
 }
@@ -576,7 +740,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
         if (sp >= depthLimit) throw BAIL;
         if (keep >= LEAF) {
           // content not kept: validated and skipped (a LEAF keeps an empty placeholder)
-          const end = skipContainer(u, quads, sentinel, t, p, depthLimit - sp);
+          const end = skipContainer(u, quads, sentinel, t, p, depthLimit - sp, null);
           done = keep === LEAF ? { type: c === 123 ? 'object' : 'array', offset: p, length: end - p, parent, children: [] } : undefined;
           p = end;
           state = AFTER;

@@ -5,7 +5,7 @@
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { SourceFile } from './model';
-import { codeUnits, fastParseTree, spacesEnd } from './fast-parse';
+import { codeUnits, lazyParseTree, spacesEnd } from './fast-parse';
 
 /** Documents nested deeper than this are refused (the parser and evaluator recurse per level). */
 export const MAX_NESTING = 400;
@@ -99,7 +99,7 @@ function parseUncached(file: string, text: string): ParsedSource {
   const parseErrors: ParseError[] = [];
   // well-formed text within MAX_NESTING: the same tree as parseTree, built faster (no depth scan
   // needed: the fast parser gives up beyond MAX_NESTING); otherwise the checks and jsonc-parser below
-  const fast = fastParseTree(text, MAX_NESTING);
+  const fast = lazyParseTree(text, MAX_NESTING);
   if (fast) return { file, text, root: fast, parseErrors };
   const depth = nestingDepth(text);
   if (depth.exceededAt !== undefined) {
