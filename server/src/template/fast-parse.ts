@@ -383,14 +383,17 @@ class LazyContainer {
     const t = tape.t;
     const self = this as unknown as Node;
     const last = a[this.entry + 2];
-    const out: Node[] = [];
+    // children gathered in a scratch array, then copied to one of exactly their number (an array
+    // grown by push keeps room for 17 and more; expand is not re-entrant: tapeValue builds no children)
+    const out = scratch;
+    let count = 0;
     let e = this.entry + 3;
     if (this.type === 'array') {
       while (e < last) {
-        out.push(tapeValue(tape, e, self));
+        out[count++] = tapeValue(tape, e, self);
         e = nextEntry(tape, e);
       }
-      return out;
+      return copyOut(count);
     }
     while (e < last) {
       const start = a[e];
@@ -402,11 +405,21 @@ class LazyContainer {
       const value = tapeValue(tape, v, prop as unknown as Node);
       prop.children = [key, value as unknown as MutableNode];
       prop.length = value.offset + value.length - start;
-      out.push(prop as unknown as Node);
+      out[count++] = prop as unknown as Node;
       e = nextEntry(tape, v);
     }
-    return out;
+    return copyOut(count);
   }
+}
+
+/** See `LazyContainer.expand`. */
+const scratch: Node[] = [];
+
+/** The first `count` nodes of `scratch` in an array of their own; `scratch` lets go of them. */
+function copyOut(count: number): Node[] {
+  const kids = scratch.slice(0, count);
+  scratch.fill(undefined as unknown as Node, 0, count);
+  return kids;
 }
 
 /** The entry after the token at `e` and its content. */
