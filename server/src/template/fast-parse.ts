@@ -364,10 +364,11 @@ class LazyContainer {
     private readonly tape: Tape,
     /** This container's entry in the tape. */
     private readonly entry: number,
+    type: 'object' | 'array',
     parent: Node | undefined,
   ) {
     const a = tape.a;
-    this.type = tape.t.charCodeAt(a[entry]) === 123 ? 'object' : 'array';
+    this.type = type;
     this.offset = a[entry];
     this.length = a[entry + 1] - a[entry];
     this.parent = parent;
@@ -383,17 +384,14 @@ class LazyContainer {
     const t = tape.t;
     const self = this as unknown as Node;
     const last = a[this.entry + 2];
-    // children gathered in a scratch array, then copied to one of exactly their number (an array
-    // grown by push keeps room for 17 and more; expand is not re-entrant: tapeValue builds no children)
-    const out = scratch;
-    let count = 0;
+    const out: Node[] = [];
     let e = this.entry + 3;
     if (this.type === 'array') {
       while (e < last) {
-        out[count++] = tapeValue(tape, e, self);
+        out.push(tapeValue(tape, e, self));
         e = nextEntry(tape, e);
       }
-      return copyOut(count);
+      return out;
     }
     while (e < last) {
       const start = a[e];
@@ -405,27 +403,17 @@ class LazyContainer {
       const value = tapeValue(tape, v, prop as unknown as Node);
       prop.children = [key, value as unknown as MutableNode];
       prop.length = value.offset + value.length - start;
-      out[count++] = prop as unknown as Node;
+      out.push(prop as unknown as Node);
       e = nextEntry(tape, v);
     }
-    return copyOut(count);
+    return out;
   }
 }
 
-/** See `LazyContainer.expand`. */
-const scratch: Node[] = [];
-
-/** The first `count` nodes of `scratch` in an array of their own; `scratch` lets go of them. */
-function copyOut(count: number): Node[] {
-  const kids = scratch.slice(0, count);
-  scratch.fill(undefined as unknown as Node, 0, count);
-  return kids;
-}
-
-/** The entry after the token at `e` and its content. */
+/** The entry after the value token at `e` and its content (a container's third int32 is that entry; a value's other than a container is 0). */
 function nextEntry(tape: Tape, e: number): number {
-  const c = tape.t.charCodeAt(tape.a[e]);
-  return c === 123 || c === 91 ? tape.a[e + 2] : e + 3;
+  const after = tape.a[e + 2];
+  return after > 0 ? after : e + 3;
 }
 
 /** The node of the value token at entry `e`. */
@@ -434,7 +422,7 @@ function tapeValue(tape: Tape, e: number, parent: Node): Node {
   const t = tape.t;
   const offset = a[e];
   const c = t.charCodeAt(offset);
-  if (c === 123 || c === 91) return new LazyContainer(tape, e, parent) as unknown as Node;
+  if (c === 123 || c === 91) return new LazyContainer(tape, e, c === 123 ? 'object' : 'array', parent) as unknown as Node;
   let end = a[e + 1];
   if (c === 34) {
     const escaped = end < 0;
@@ -473,7 +461,7 @@ export function lazyParseTree(text: string, maxDepth = 400): Node | undefined {
     const end = skipContainer(u, quads, sentinel, t, p, depthLimit, tape);
     if (significantFrom(u, quads, t, end) < n) return undefined; // text after the root value
     sawTemplateLink = skipSawLink;
-    return new LazyContainer(tape, 0, undefined) as unknown as Node;
+    return new LazyContainer(tape, 0, c === 123 ? 'object' : 'array', undefined) as unknown as Node;
   } catch {
     return undefined;
   }
