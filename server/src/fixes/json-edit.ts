@@ -13,7 +13,7 @@ import { createScanner, getNodePath, parseTree, SyntaxKind } from 'jsonc-parser'
 import type { Node, ParseError } from 'jsonc-parser';
 import type { TextEdit } from '../findings';
 import { parseSource } from '../template/parse';
-import { fastParseTree } from '../template/fast-parse';
+import { lazyParseTree } from '../template/fast-parse';
 import {
   applyTextEdits,
   detectFormatting,
@@ -77,7 +77,7 @@ export function parseForEdit(text: string): Doc | undefined {
 /** True when the text parses as JSON with comments/trailing commas tolerated. */
 export function parsesCleanly(text: string): boolean {
   const errors: ParseError[] = [];
-  if (fastParseTree(withoutBom(text))) return true; // well-formed: no need for the slower parser
+  if (lazyParseTree(withoutBom(text))) return true; // well-formed (validated; no node built): no need for the slower parser
   try {
     const root = parseTree(withoutBom(text), errors, PARSE_OPTIONS);
     return root !== undefined && errors.length === 0;
