@@ -15,7 +15,7 @@ import { fastKindTree, fastParseTree, lazyParseTree } from '../../server/src/tem
 import { analyze, firstSyntaxError } from '../../server/src/analyzer';
 import { detectDocumentKind } from '../../server/src/template/builder';
 import { detectKindOfRoot } from '../../server/src/template/params';
-import { MAX_NESTING } from '../../server/src/template/parse';
+import { MAX_NESTING, prop } from '../../server/src/template/parse';
 import { jsonFilesUnder } from '../reliability/common';
 
 /** The kind from the kind scan alone (what analyze()'s cheap path reads); undefined when the scanner does not vouch for the text. */
@@ -73,6 +73,55 @@ function agree(text: string): 'same' | 'bail' {
   assert.deepEqual(plain(fast), plain(ref.root));
   return 'same';
 }
+
+describe('prop() on a lazy tree', () => {
+  test('builds only the member asked for, and children later holds that very node', () => {
+    const text = '{"type": "t", "Name": "n", "name": "exact", "props": {"a": [1, 2]}, "k\\u0065y": "escaped"}';
+    const root = lazyParseTree(text)!;
+    const v = prop(root, 'props')!;
+    assert.equal(v.type, 'object');
+    assert.equal(v.parent!.children![0].value, 'props');
+    assert.equal(v.parent!.parent, root);
+    // the exact name wins over an earlier name that differs in case only
+    assert.equal(prop(root, 'name')!.value, 'exact');
+    assert.equal(prop(root, 'NAME')!.value, 'n', 'no exact match: the first that differs in case only');
+    assert.equal(prop(root, 'key')!.value, 'escaped', 'a name written with an escape');
+    assert.equal(prop(root, 'nope'), undefined);
+    assert.equal(prop(root, 'props'), v, 'the same node when asked again');
+    // reading children builds the rest around the members already built
+    const kids = root.children!;
+    assert.equal(kids.length, 5);
+    assert.equal(kids[3].children![1], v);
+    assert.equal(prop(root, 'props'), v, 'and prop() reads the children once they are built');
+    assert.deepEqual(plain(root), plain(parseTree(text)!));
+    // an array has no members
+    assert.equal(prop(prop(v, 'a'), 'length'), undefined);
+  });
+
+  test('property: on random objects, prop() gives what it gives on the eager tree, with the same parents', () => {
+    const key = fc.constantFrom('a', 'A', 'b', 'ab', 'aB', 'Ab', 'type', 'Type', 'TYPE', '\u00e9', '\u00c9', 'k"', 'k\\');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, fc.jsonValue({ maxDepth: 2 })), { maxLength: 8 }), fc.array(key, { minLength: 1, maxLength: 6 }), (members, names) => {
+        // duplicate and case-variant names on purpose: written by hand, not through an object
+        const text = '{' + members.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v) ?? 'null'}`).join(', ') + '}';
+        const eager = fastParseTree(text)!;
+        const lazy = lazyParseTree(text)!;
+        for (const name of names) {
+          const want = prop(eager, name);
+          const got = prop(lazy, name);
+          assert.equal(got === undefined, want === undefined, `${text} / ${name}`);
+          if (want && got) {
+            assert.deepEqual(plain(got, got.parent), plain(want, want.parent));
+            assert.equal(got.parent!.offset, want.parent!.offset);
+            assert.equal(got.parent!.parent, lazy);
+          }
+        }
+        assert.deepEqual(plain(lazy), plain(eager));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('fastParseTree', () => {
   test('same tree as parseTree on small documents, with comments, trailing commas and escapes', () => {

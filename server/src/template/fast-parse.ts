@@ -351,14 +351,18 @@ const tapeOpen = new Int32Array(DEPTH_CAP + 1);
 
 /**
  * An object or array node of a lazy tree: its `children` (jsonc-parser's nodes, nested
- * containers lazy again) are built from the tape on first read.
+ * containers lazy again) are built from the tape on first read. A member looked up by name
+ * (`member`, what `prop()` uses) is built alone until `children` is read; `children` then holds
+ * the same node.
  */
-class LazyContainer {
+export class LazyContainer {
   readonly type: 'object' | 'array';
   readonly offset: number;
   readonly length: number;
   readonly parent: Node | undefined;
   private kids: Node[] | undefined = undefined;
+  /** Members built by `member` before `children` was read, by the tape position of their name. */
+  private built: Map<number, Node> | undefined = undefined;
 
   constructor(
     private readonly tape: Tape,
@@ -378,12 +382,55 @@ class LazyContainer {
     return this.kids ?? (this.kids = this.expand());
   }
 
-  private expand(): Node[] {
+  /** Whether `children` has been built. */
+  get expanded(): boolean {
+    return this.kids !== undefined;
+  }
+
+  /**
+   * What `prop()` gives for this object before its children are built: the value node of the
+   * first member named `name`, else of the first whose name equals it ignoring case (`fold`:
+   * `sameIgnoringCase`, passed in by `prop`); only that member's nodes are built.
+   */
+  member(name: string, fold: (a: string, b: string) => boolean): Node | undefined {
+    if (this.type !== 'object') return undefined;
     const tape = this.tape;
     const a = tape.a;
     const t = tape.t;
-    const self = this as unknown as Node;
     const last = a[this.entry + 2];
+    const n = name.length;
+    let folded = -1;
+    for (let e = this.entry + 3; e < last; e = nextEntry(tape, e + 3)) {
+      const start = a[e];
+      const end = a[e + 1];
+      if (end > 0) {
+        // a name without escapes: its text is its value
+        if (end - start - 2 !== n) continue;
+        if (t.startsWith(name, start + 1)) return this.memberAt(e);
+        if (folded < 0 && fold(t.slice(start + 1, end - 1), name)) folded = e;
+      } else {
+        const key = stringValue(t, start, -end, true);
+        if (key === name) return this.memberAt(e);
+        if (folded < 0 && key.length === n && fold(key, name)) folded = e;
+      }
+    }
+    return folded >= 0 ? this.memberAt(folded) : undefined;
+  }
+
+  /** The value node of the member whose name is at tape position `e`, built once. */
+  private memberAt(e: number): Node {
+    let p = this.built?.get(e);
+    if (!p) {
+      p = tapeProperty(this.tape, e, this as unknown as Node);
+      (this.built ??= new Map()).set(e, p);
+    }
+    return p.children![1];
+  }
+
+  private expand(): Node[] {
+    const tape = this.tape;
+    const self = this as unknown as Node;
+    const last = tape.a[this.entry + 2];
     const out: Node[] = [];
     let e = this.entry + 3;
     if (this.type === 'array') {
@@ -393,21 +440,28 @@ class LazyContainer {
       }
       return out;
     }
+    const built = this.built;
+    this.built = undefined;
     while (e < last) {
-      const start = a[e];
-      const end = a[e + 1];
-      // the same field order as the eager scan's nodes (one shape for both)
-      const prop: MutableNode = { type: 'property', offset: start, length: -1, parent: self as unknown as MutableNode, children: undefined, colonOffset: a[e + 2] };
-      const key: MutableNode = { type: 'string', value: stringValue(t, start, end < 0 ? -end : end, end < 0), offset: start, length: (end < 0 ? -end : end) - start, parent: prop };
-      const v = e + 3;
-      const value = tapeValue(tape, v, prop as unknown as Node);
-      prop.children = [key, value as unknown as MutableNode];
-      prop.length = value.offset + value.length - start;
-      out.push(prop as unknown as Node);
-      e = nextEntry(tape, v);
+      out.push(built?.get(e) ?? tapeProperty(tape, e, self));
+      e = nextEntry(tape, e + 3);
     }
     return out;
   }
+}
+
+/** The property node whose name is the token at tape position `e` (its value follows it). */
+function tapeProperty(tape: Tape, e: number, parent: Node): Node {
+  const a = tape.a;
+  const start = a[e];
+  const end = a[e + 1];
+  // the same field order as the eager scan's nodes (one shape for both)
+  const prop: MutableNode = { type: 'property', offset: start, length: -1, parent: parent as unknown as MutableNode, children: undefined, colonOffset: a[e + 2] };
+  const key: MutableNode = { type: 'string', value: stringValue(tape.t, start, end < 0 ? -end : end, end < 0), offset: start, length: (end < 0 ? -end : end) - start, parent: prop };
+  const value = tapeValue(tape, e + 3, prop as unknown as Node);
+  prop.children = [key, value as unknown as MutableNode];
+  prop.length = value.offset + value.length - start;
+  return prop as unknown as Node;
 }
 
 /** The entry after the value token at `e` and its content (a container's third int32 is that entry; a value's other than a container is 0). */

@@ -5,7 +5,7 @@
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { SourceFile } from './model';
-import { codeUnits, lazyParseTree, spacesEnd } from './fast-parse';
+import { codeUnits, LazyContainer, lazyParseTree, spacesEnd } from './fast-parse';
 
 /** Documents nested deeper than this are refused (the parser and evaluator recurse per level). */
 export const MAX_NESTING = 400;
@@ -125,7 +125,10 @@ function parseUncached(file: string, text: string): ParsedSource {
 
 /** The value node of property `name` of an object node (exact match first, then case-insensitive). */
 export function prop(node: Node | undefined, name: string): Node | undefined {
-  if (!node || node.type !== 'object' || !node.children) return undefined;
+  if (!node || node.type !== 'object') return undefined;
+  // an object of a lazy tree whose children are not built yet builds only the member asked for
+  if (node instanceof LazyContainer && !node.expanded) return node.member(name, sameIgnoringCase);
+  if (!node.children) return undefined;
   let ci: Node | undefined;
   const children = node.children;
   for (let i = 0; i < children.length; i++) {
