@@ -361,8 +361,8 @@ export class LazyContainer {
   readonly length: number;
   readonly parent: Node | undefined;
   private kids: Node[] | undefined = undefined;
-  /** Members built by `member` before `children` was read, by the tape position of their name. */
-  private built: Map<number, Node> | undefined = undefined;
+  /** Property nodes built by `member` before `children` was read (a few: a short list is lighter than a map). */
+  private built: Node[] | undefined = undefined;
 
   constructor(
     private readonly tape: Tape,
@@ -419,11 +419,12 @@ export class LazyContainer {
 
   /** The value node of the member whose name is at tape position `e`, built once. */
   private memberAt(e: number): Node {
-    let p = this.built?.get(e);
-    if (!p) {
-      p = tapeProperty(this.tape, e, this as unknown as Node);
-      (this.built ??= new Map()).set(e, p);
-    }
+    const offset = this.tape.a[e];
+    const built = this.built;
+    if (built) for (let i = 0; i < built.length; i++) if (built[i].offset === offset) return built[i].children![1];
+    const p = tapeProperty(this.tape, e, this as unknown as Node);
+    if (built) built.push(p);
+    else this.built = [p];
     return p.children![1];
   }
 
@@ -440,10 +441,13 @@ export class LazyContainer {
       }
       return out;
     }
+    // the members built already, in document order, taken in turn where they belong
     const built = this.built;
     this.built = undefined;
+    if (built && built.length > 1) built.sort((x, y) => x.offset - y.offset);
+    let next = 0;
     while (e < last) {
-      out.push(built?.get(e) ?? tapeProperty(tape, e, self));
+      out.push(built && next < built.length && built[next].offset === tape.a[e] ? built[next++] : tapeProperty(tape, e, self));
       e = nextEntry(tape, e + 3);
     }
     return out;
