@@ -12,7 +12,10 @@
  *
  * The same scanner also runs in a "kind" mode (`fastKindTree`): it accepts and rejects exactly
  * the same texts, but keeps only the few nodes the document-kind decision reads and allocates
- * nothing for the rest (no nodes, no strings, no numbers).
+ * nothing for the rest (no nodes, no strings, no numbers). And in a lazy mode (`lazyParseTree`,
+ * what the analysis uses): the same texts again, validated in one pass that records every token
+ * on a tape, from which each object and array builds its children (or one member asked for by
+ * `prop()`) when they are first read.
  *
  * Speed notes (the scanner runs over every char of multi-MB templates, and V8's JSON.parse, native,
  * is the yardstick): one loop with an explicit stack and locals (no call per token); the text is
@@ -321,8 +324,9 @@ function closingQuote(u: Uint16Array, s: Uint16Array, n: number, i: number): num
  * (see `lazyParseTree`): for each string, object, array, number and keyword three int32 at
  * `3 × index`: its start offset; its end offset (after it; negated for a string that holds an
  * escape); and for a container the tape position (3 × index) of the first token after its
- * content, for a property name the offset of its colon, else 0. A container is then read one level at a time, each
- * nested container skipped in one step, without reading a char of the text again.
+ * content, for a property name the offset of its colon, else 0. A container is then read one
+ * level at a time, each nested container skipped in one step, without reading the text again
+ * but for the tokens it keeps.
  */
 interface Tape {
   readonly t: string;

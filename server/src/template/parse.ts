@@ -97,8 +97,9 @@ export function parseSource(file: string, text: string): ParsedSource {
 
 function parseUncached(file: string, text: string): ParsedSource {
   const parseErrors: ParseError[] = [];
-  // well-formed text within MAX_NESTING: the same tree as parseTree, built faster (no depth scan
-  // needed: the fast parser gives up beyond MAX_NESTING); otherwise the checks and jsonc-parser below
+  // well-formed text within MAX_NESTING: the same tree as parseTree, built lazily as it is read
+  // (no depth scan needed: the fast parser gives up beyond MAX_NESTING); otherwise the checks and
+  // jsonc-parser below
   const fast = lazyParseTree(text, MAX_NESTING);
   if (fast) return { file, text, root: fast, parseErrors };
   const depth = nestingDepth(text);
