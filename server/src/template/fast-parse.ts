@@ -478,6 +478,16 @@ function nextEntry(tape: Tape, e: number): number {
   return after > 0 ? after : e + 3;
 }
 
+/** A string, number, boolean or null node: one object shape for every leaf, of every scan (jsonc-parser's key order). */
+function leafNode(type: Node['type'], offset: number, length: number, parent: MutableNode | undefined, value: unknown): MutableNode {
+  return { type, offset, length, parent, value };
+}
+
+/** The value of the keyword `true`, `false` or `null` told by its first char `c`. */
+function keywordValue(c: number): boolean | null {
+  return c === 116 ? true : c === 102 ? false : null;
+}
+
 /** The node of the value token at entry `e`. */
 function tapeValue(tape: Tape, e: number, parent: Node): Node {
   const a = tape.a;
@@ -489,14 +499,14 @@ function tapeValue(tape: Tape, e: number, parent: Node): Node {
   if (c === 34) {
     const escaped = end < 0;
     if (escaped) end = -end;
-    return { type: 'string', offset, length: end - offset, parent, value: stringValue(t, offset, end, escaped) } as Node;
+    return leafNode('string', offset, end - offset, parent as MutableNode, stringValue(t, offset, end, escaped)) as Node;
   }
   if (c === 116 || c === 102 || c === 110) {
-    const value = c === 116 ? true : c === 102 ? false : null;
-    return { type: value === null ? 'null' : 'boolean', offset, length: end - offset, parent, value } as Node;
+    const value = keywordValue(c);
+    return leafNode(value === null ? 'null' : 'boolean', offset, end - offset, parent as MutableNode, value) as Node;
   }
   // the grammar checked by the scan admits no text that Number() turns into NaN
-  return { type: 'number', offset, length: end - offset, parent, value: Number(t.slice(offset, end)) } as Node;
+  return leafNode('number', offset, end - offset, parent as MutableNode, Number(t.slice(offset, end))) as Node;
 }
 
 /**
@@ -722,7 +732,7 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
           keep = elementKeep(keeps[sp - 1]);
           parent = keep === SKIP ? undefined : nodes[sp - 1];
         }
-        done = keep !== SKIP ? { type: 'string', offset: start, length: p - start, parent, value: stringValue(t, start, p, escaped) } : undefined;
+        done = keep !== SKIP ? leafNode('string', start, p - start, parent, stringValue(t, start, p, escaped)) : undefined;
         state = AFTER;
         continue;
       }
@@ -825,14 +835,14 @@ function scan(text: string, maxDepth: number, rootKeep: number): Node | undefine
       const offset = p;
       if (c === 116 /* t */ || c === 102 /* f */ || c === 110 /* n */) {
         p = keywordEnd(u, t, p, c);
-        const value = c === 116 ? true : c === 102 ? false : null;
-        done = keep !== SKIP ? { type: value === null ? 'null' : 'boolean', offset, length: p - offset, parent, value } : undefined;
+        const value = keywordValue(c);
+        done = keep !== SKIP ? leafNode(value === null ? 'null' : 'boolean', offset, p - offset, parent, value) : undefined;
       } else if (c === 45 || (c >= 48 && c <= 57)) {
         p = numberEnd(u, p);
         if (keep !== SKIP) {
           const value = Number(t.slice(offset, p));
           if (isNaN(value)) throw BAIL;
-          done = { type: 'number', offset, length: p - offset, parent, value };
+          done = leafNode('number', offset, p - offset, parent, value);
         } else {
           done = undefined; // the grammar above admits no text that Number() turns into NaN
         }
